@@ -1,0 +1,216 @@
+"""What every marketplace client shares: the HTTP session, timeouts, typed errors, redaction.
+
+Clients never retry by themselves: a failed call raises a typed error and the caller (the
+Odoo job spine) decides when to try again. ``retryable`` errors are the transient ones
+(timeouts, lost connections, 5xx, 429); ``retry_after`` carries the delay a marketplace asked
+for, in seconds.
+"""
+
+import email.utils
+import logging
+import time
+from urllib.parse import urlsplit
+
+import requests
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30
+CONNECT_TIMEOUT = 10
+
+
+class MarketplaceError(Exception):
+    """An exchange with a marketplace failed.
+
+    :param str message: readable text for the user, never containing a secret
+    :param str code: short machine code (``timeout``, ``auth``, ``bad_payload``, ...)
+    :param int status: HTTP status of the answer, if there was one
+    :param float retry_after: seconds the marketplace asked to wait before trying again
+    """
+
+    code = "error"
+    retryable = False
+
+    def __init__(self, message, *, code=None, status=None, retry_after=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.status = status
+        self.retry_after = retry_after
+
+    def __str__(self):
+        return self.message
+
+
+class TransientError(MarketplaceError):
+    """Timeouts, lost connections and server-side failures: trying later may work."""
+
+    code = "transient"
+    retryable = True
+
+
+class RateLimitError(TransientError):
+    """The marketplace answered 429 Too Many Requests."""
+
+    code = "rate_limited"
+
+
+class AuthenticationError(MarketplaceError):
+    """The marketplace refused the credentials (401, or 403 where it means that)."""
+
+    code = "auth"
+
+
+class RequestError(MarketplaceError):
+    """The marketplace refused the request itself (4xx other than auth and rate limit)."""
+
+    code = "bad_request"
+
+
+class PayloadError(MarketplaceError):
+    """The marketplace sent something this client cannot read (not JSON, missing fields)."""
+
+    code = "bad_payload"
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date).
+
+    :return: a non-negative float, or ``None`` when the header is absent or unreadable
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, moment.timestamp() - now)
+
+
+def redact(text, secrets):
+    """Return ``text`` with every non-empty secret replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+class BaseClient:
+    """A marketplace client: one ``requests.Session``, a timeout on every call.
+
+    :param str api_url: when set, replaces scheme and host of every base URL of the
+        marketplace (a path in it is prepended to the marketplace's own paths), so that one
+        sandbox host can serve all of a marketplace's API groups
+    :param float timeout: read timeout of every call, in seconds
+    :param requests.Session session: an existing session (tests, connection reuse)
+    """
+
+    #: display name used in messages
+    label = "Marketplace"
+
+    def __init__(self, *, api_url=None, timeout=None, session=None):
+        self.api_url = (api_url or "").rstrip("/") or None
+        self.timeout = timeout or DEFAULT_TIMEOUT
+        self.session = session or requests.Session()
+
+    def close(self):
+        self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- hooks for subclasses -------------------------------------------------------------
+
+    def _secrets(self):
+        """Values that must never appear in a message or a log line."""
+        return ()
+
+    def _headers(self):
+        """Headers sent with every call (credentials)."""
+        return {}
+
+    def _error_message(self, response, payload):
+        """Readable reason from an error answer; subclasses know their envelopes."""
+        return response.reason or ""
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _url(self, base_url, path):
+        """Join a marketplace base URL and a path, honouring ``api_url``."""
+        if self.api_url:
+            base_path = urlsplit(base_url).path.rstrip("/")
+            base_url = self.api_url + base_path
+        return base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def _request(self, method, url, *, params=None, json=None, expected=(200,)):
+        """Send one request and return the response, or raise a typed error.
+
+        :raise TransientError: on timeout, connection failure, 5xx (``RateLimitError`` on 429)
+        :raise AuthenticationError: on 401
+        :raise RequestError: on any other unexpected status
+        """
+        headers = {"Accept": "application/json", **self._headers()}
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method, url, params=params, json=json, headers=headers,
+                timeout=(min(CONNECT_TIMEOUT, self.timeout), self.timeout),
+            )
+        except requests.Timeout as error:
+            raise TransientError(
+                f"{self.label} did not answer within {self.timeout:g} seconds.", code="timeout"
+            ) from error
+        except requests.ConnectionError as error:
+            raise TransientError(
+                f"Could not reach {self.label} ({urlsplit(url).netloc}): the connection failed.",
+                code="connection",
+            ) from error
+        _logger.debug("%s %s %s -> %s in %.3fs", self.label, method, urlsplit(url).path,
+                      response.status_code, time.monotonic() - started)
+        if response.status_code in expected:
+            return response
+        self._raise_for_response(response)
+        return response
+
+    def _raise_for_response(self, response):
+        status = response.status_code
+        payload = self._safe_json(response)
+        detail = redact(self._error_message(response, payload) or "", self._secrets())
+        suffix = f": {detail}" if detail else "."
+        if status == 429:
+            raise RateLimitError(
+                f"{self.label} asked to slow down (HTTP 429){suffix}", status=status,
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            )
+        if status >= 500:
+            raise TransientError(f"{self.label} failed on its side (HTTP {status}){suffix}",
+                                 code="server_error", status=status)
+        if status == 401:
+            raise AuthenticationError(
+                f"{self.label} refused the credentials (HTTP 401){suffix}", status=status)
+        raise RequestError(f"{self.label} refused the request (HTTP {status}){suffix}", status=status)
+
+    @staticmethod
+    def _safe_json(response):
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    def _json(self, response):
+        """Decode a successful answer, or raise ``PayloadError``."""
+        try:
+            return response.json()
+        except ValueError as error:
+            raise PayloadError(
+                f"{self.label} answered with something that is not JSON "
+                f"(HTTP {response.status_code}, {len(response.content)} bytes).",
+                status=response.status_code,
+            ) from error

@@ -1,0 +1,349 @@
+import logging
+from datetime import date, timedelta
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .. import marketplaces
+from ..marketplaces.base import MarketplaceError
+from ..marketplaces.records import OrderQuery
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_HTTP_TIMEOUT = 30
+#: orders are read again from this long before the last complete read, so that orders
+#: created while a read was running are not skipped (duplicates are recognised by key)
+SYNC_OVERLAP = timedelta(days=1)
+DEFAULT_IMPORT_DAYS = 7
+
+
+class MarketplaceAccount(models.Model):
+    """A seller's account on one marketplace, in one company.
+
+    What differs by marketplace is added by small overrides in
+    ``marketplace_account_<marketplace>.py`` (client parameters, order query), the way
+    Odoo's payment providers do it.
+    """
+
+    _name = "marketplace.account"
+    _description = "Marketplace Account"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    marketplace = fields.Selection(
+        selection=[("exito", "Grupo Éxito")], required=True, tracking=True,
+        help="The marketplace this account sells on.")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True)
+    currency_id = fields.Many2one(related="pricelist_id.currency_id", string="Currency")
+    state = fields.Selection(
+        selection=[("draft", "Not Connected"), ("connected", "Connected"), ("error", "Error")],
+        default="draft", required=True, readonly=True, tracking=True, copy=False)
+
+    # Connection
+    api_url = fields.Char(
+        string="API URL",
+        help="Leave empty to use the marketplace's production hosts. When set, it replaces "
+             "scheme and host of every marketplace URL (the marketplace's paths are kept), e.g. "
+             "http://localhost:8070/exito for the bundled sandbox.")
+    api_token = fields.Char(
+        string="API Token", groups="base.group_system", copy=False, tracking=False,
+        help="The token the marketplace gave you. Only system administrators can read it.")
+    culture = fields.Selection(
+        selection=[("es-CO", "Spanish (Colombia)"), ("en-US", "English (US)")],
+        default="es-CO", required=True,
+        help="Language of the marketplace's answers (Éxito's culture parameter).")
+
+    # Orders
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", string="Warehouse", check_company=True,
+        default=lambda self: self._default_warehouse(),
+        help="Marketplace orders ship from this warehouse.")
+    pricelist_id = fields.Many2one(
+        "product.pricelist", string="Pricelist", check_company=True,
+        default=lambda self: self._default_pricelist(),
+        help="Gives the currency of marketplace orders, which keep the marketplace's prices.")
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", check_company=True,
+        default=lambda self: self._default_team())
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user,
+        domain="[('share', '=', False)]", tracking=True,
+        help="Salesperson of the imported orders; receives an activity when something needs a person.")
+    shipping_product_id = fields.Many2one(
+        "product.product", string="Shipping Product", check_company=True,
+        default=lambda self: self.env.ref("marketplace_connector.product_marketplace_shipping", False),
+        help="Product of the line that carries what the buyer paid for shipping.")
+    auto_confirm = fields.Boolean(
+        string="Confirm Orders", default=True,
+        help="Confirm imported orders, so that their deliveries are created at once.")
+    auto_import = fields.Boolean(
+        string="Import Orders Automatically", default=True,
+        help="A scheduled action reads new orders every few minutes.")
+    import_from_date = fields.Date(
+        string="Import Orders From", default=lambda self: fields.Date.today() - timedelta(days=DEFAULT_IMPORT_DAYS),
+        help="Orders placed before this date are never imported.")
+    last_sync_date = fields.Datetime(
+        string="Last Successful Sync", readonly=True, copy=False,
+        help="When the last complete read of new orders began.")
+    last_error = fields.Text(readonly=True, copy=False)
+
+    # Counters for the smart buttons
+    order_count = fields.Integer(compute="_compute_counts")
+    job_count = fields.Integer(compute="_compute_counts")
+    job_problem_count = fields.Integer(compute="_compute_counts")
+    listing_count = fields.Integer(compute="_compute_counts")
+
+    _sql_constraints = [
+        ("marketplace_company_uniq", "unique(marketplace, company_id)",
+         "A company can have only one account per marketplace."),
+    ]
+
+    # -- defaults -------------------------------------------------------------------------
+
+    def _default_warehouse(self):
+        return self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
+
+    def _default_pricelist(self):
+        return self.env["product.pricelist"].search(
+            [("company_id", "in", (False, self.env.company.id))], limit=1)
+
+    def _default_team(self):
+        return self.env["crm.team"].search(
+            [("company_id", "in", (False, self.env.company.id))], limit=1)
+
+    @api.onchange("company_id")
+    def _onchange_company_id(self):
+        company = self.company_id or self.env.company
+        account = self.with_company(company)
+        self.warehouse_id = account._default_warehouse()
+        self.pricelist_id = account._default_pricelist()
+        self.team_id = account._default_team()
+
+    def _compute_counts(self):
+        def count(model, field, domain=()):
+            groups = self.env[model]._read_group([(field, "in", self.ids), *domain], [field], ["__count"])
+            return {account.id: total for account, total in groups}
+
+        orders = count("sale.order", "marketplace_account_id")
+        jobs = count("marketplace.job", "account_id")
+        problems = count("marketplace.job", "account_id", [("state", "in", ("failed", "dead"))])
+        listings = count("marketplace.listing", "account_id")
+        for account in self:
+            account.order_count = orders.get(account.id, 0)
+            account.job_count = jobs.get(account.id, 0)
+            account.job_problem_count = problems.get(account.id, 0)
+            account.listing_count = listings.get(account.id, 0)
+
+    # -- client ---------------------------------------------------------------------------
+
+    def _get_client(self):
+        """The marketplace client of this account (``marketplaces.<marketplace>``)."""
+        self.ensure_one()
+        client_class = marketplaces.get_client_class(self.marketplace)
+        return client_class(**self._get_client_params())
+
+    def _get_client_params(self):
+        """Keyword arguments of the client's constructor; marketplaces add theirs."""
+        timeout = self.env["ir.config_parameter"].sudo().get_param(
+            "marketplace_connector.http_timeout", DEFAULT_HTTP_TIMEOUT)
+        return {"api_url": self.api_url or None, "timeout": float(timeout)}
+
+    def _get_order_query(self):
+        """What to read from the marketplace's order list on the next run."""
+        self.ensure_one()
+        date_from = self.import_from_date
+        if self.last_sync_date:
+            since = (self.last_sync_date - SYNC_OVERLAP).date()
+            date_from = max(date_from, since) if date_from else since
+        return OrderQuery(date_from=date_from)
+
+    # -- buttons --------------------------------------------------------------------------
+
+    def action_test_connection(self):
+        """Call the marketplace with the account's credentials and say whether it answered."""
+        self.ensure_one()
+        try:
+            with self._get_client() as client:
+                client.test_connection()
+        except MarketplaceError as error:
+            self.sudo().write({"state": "error", "last_error": str(error)})
+            raise UserError(self.env._("Connection failed: %(error)s", error=error)) from None
+        self.write({"state": "connected", "last_error": False})
+        return self._notification(self.env._("Connection successful"),
+                                  self.env._("%(account)s answered.", account=self.name), "success")
+
+    def action_import_orders(self):
+        """Read every new order now and process the resulting jobs before returning."""
+        before = sum(self.mapped("order_count"))
+        self._enqueue_order_fetch(now=True)
+        self.env["marketplace.job"]._run_due_jobs(account_ids=self.ids)
+        self.invalidate_recordset(["order_count", "job_problem_count"])
+        imported = sum(self.mapped("order_count")) - before
+        problems = sum(self.mapped("job_problem_count"))
+        message = self.env._("%(count)s new orders imported.", count=imported)
+        if problems:
+            message += " " + self.env._("%(count)s jobs need attention (see Jobs).", count=problems)
+        return self._notification(self.env._("Import finished"), message, "warning" if problems else "success")
+
+    def action_view_orders(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_orders")
+        action["domain"] = [("marketplace_account_id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_jobs(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_job")
+        action["domain"] = [("account_id", "in", self.ids)]
+        action["context"] = {"search_default_problems": 1} if self.env.context.get("problems_only") else {}
+        return action
+
+    def action_view_listings(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_listing")
+        action["domain"] = [("account_id", "in", self.ids)]
+        action["context"] = {"default_account_id": self.id}
+        return action
+
+    def _notification(self, title, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": kind != "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    # -- order import ---------------------------------------------------------------------
+
+    @api.model
+    def _cron_import_orders(self):
+        """Scheduled action: queue a read of new orders for every automated account."""
+        accounts = self.search([("auto_import", "=", True)])
+        accounts._enqueue_order_fetch()
+        if accounts:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+
+    def _enqueue_order_fetch(self, now=False):
+        """Queue one "read new orders" job per account, unless one is still unfinished.
+
+        :param bool now: make an unfinished read due at once (a user asked for it)
+        """
+        Job = self.env["marketplace.job"].sudo()
+        unfinished = Job.search([("account_id", "in", self.ids), ("job_type", "=", "fetch_orders"),
+                                 ("state", "in", ("pending", "failed"))])
+        if now:
+            unfinished.write({"next_attempt_date": fields.Datetime.now()})
+        started = fields.Datetime.now()
+        Job.create([
+            {
+                "name": self.env._("Read new orders of %(account)s", account=account.name),
+                "account_id": account.id,
+                "job_type": "fetch_orders",
+                "priority": 5,
+                "payload": {"query": account._serialize_query(account._get_order_query()),
+                            "cursor": None, "pages": 0, "started_at": fields.Datetime.to_string(started)},
+            }
+            for account in self - unfinished.account_id
+        ])
+
+    @staticmethod
+    def _serialize_query(query):
+        return {"date_from": query.date_from and query.date_from.isoformat(),
+                "date_to": query.date_to and query.date_to.isoformat(),
+                "status": query.status}
+
+    @staticmethod
+    def _deserialize_query(values):
+        return OrderQuery(
+            date_from=values.get("date_from") and date.fromisoformat(values["date_from"]),
+            date_to=values.get("date_to") and date.fromisoformat(values["date_to"]),
+            status=values.get("status"),
+        )
+
+    def _fetch_orders_page(self, job):
+        """Read one page of new orders for ``job`` and store every order as a job.
+
+        :return: True when more pages remain (the job stays due with the next cursor)
+        """
+        self.ensure_one()
+        payload = job.payload
+        with self._get_client() as client:
+            page = client.get_orders_page(self._deserialize_query(payload["query"]), payload.get("cursor"))
+        self._enqueue_orders(page.orders)
+        if page.next_cursor:
+            job.payload = dict(payload, cursor=page.next_cursor, pages=payload.get("pages", 0) + 1)
+            return True
+        started = fields.Datetime.to_datetime(payload["started_at"])
+        values = {"state": "connected", "last_error": False}
+        if not self.last_sync_date or started > self.last_sync_date:
+            values["last_sync_date"] = started
+        self.write(values)
+        return False
+
+    def _enqueue_orders(self, raw_orders):
+        """Store order payloads as import jobs; orders already stored are left alone.
+
+        :param list raw_orders: ``records.RawOrder`` as the client read them
+        :return: the new jobs
+        """
+        self.ensure_one()
+        Job = self.env["marketplace.job"].sudo()
+        by_key = {f"order:{raw.ref}": raw for raw in raw_orders}
+        if not by_key:
+            return Job
+        existing = Job.search_fetch(
+            [("account_id", "=", self.id), ("dedupe_key", "in", list(by_key))], ["dedupe_key"])
+        for key in existing.mapped("dedupe_key"):
+            by_key.pop(key)
+        label = dict(self._fields["marketplace"]._description_selection(self.env))[self.marketplace]
+        return Job.create([
+            {
+                "name": self.env._("%(marketplace)s order %(number)s", marketplace=label, number=raw.number or raw.ref),
+                "account_id": self.id,
+                "job_type": "import_order",
+                "dedupe_key": key,
+                "payload": raw.payload,
+            }
+            for key, raw in by_key.items()
+        ])
+
+    # -- notifications --------------------------------------------------------------------
+
+    def _responsible(self):
+        return self.user_id or self.create_uid
+
+    def _schedule_unique_activity(self, summary, note):
+        """One open to-do per account and summary: later occurrences add to its note."""
+        self.ensure_one()
+        activity = self.activity_ids.filtered(lambda act: act.summary == summary)[:1]
+        if activity:
+            activity.note = Markup("%s<br/>%s") % (activity.note or "", note)
+            return activity
+        return self.activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, note=note, user_id=self._responsible().id)
+
+    def _notify_dead_job(self, job):
+        """A job gave up after its last attempt: tell the responsible."""
+        self._schedule_unique_activity(
+            self.env._("Marketplace jobs gave up"),
+            self.env._("%(job)s: %(error)s", job=job.name, error=(job.last_error or "").partition("\n")[0]),
+        )
+
+    def _notify_credentials_refused(self, message):
+        """The marketplace refused the credentials: the account needs a person."""
+        self.write({"state": "error", "last_error": message})
+        self._schedule_unique_activity(
+            self.env._("Marketplace credentials refused"),
+            self.env._("%(account)s: %(error)s Paste new credentials in the account, then press Test Connection.",
+                       account=self.name, error=message),
+        )

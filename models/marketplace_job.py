@@ -1,0 +1,318 @@
+import json
+import logging
+import time
+import traceback
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models, modules, tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..marketplaces.base import AuthenticationError, MarketplaceError
+
+_logger = logging.getLogger(__name__)
+
+#: jobs in these states are taken by the runner once their next attempt is due
+DUE_STATES = ("pending", "failed")
+#: what a handler returns for a job that made progress and must run again (next page)
+AGAIN = "again"
+
+DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_RETRY_DELAY = 60  # seconds before the first retry; doubles on each attempt
+MAX_RETRY_DELAY = 6 * 3600
+BATCH_SIZE = 100
+
+
+class MarketplaceJob(models.Model):
+    """One exchange with a marketplace: an order payload to import, a page of orders to read...
+
+    Jobs are stored (and committed) before they are processed, so that nothing a marketplace
+    sent is lost. The runner (:meth:`_run_due_jobs`) takes due jobs with ``FOR UPDATE SKIP
+    LOCKED``, so that any number of runners work the same queue without taking one job twice.
+    """
+
+    _name = "marketplace.job"
+    _description = "Marketplace Job"
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True)
+    account_id = fields.Many2one(
+        "marketplace.account", string="Account", required=True, readonly=True, index=True,
+        ondelete="cascade", check_company=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True, precompute=True)
+    marketplace = fields.Selection(related="account_id.marketplace", store=True, precompute=True)
+    job_type = fields.Selection(
+        selection=[("fetch_orders", "Read new orders"), ("import_order", "Import order")],
+        string="Type", required=True, readonly=True, index=True)
+    state = fields.Selection(
+        selection=[
+            ("pending", "Pending"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+            ("dead", "Gave up"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="pending", required=True, readonly=True, index=True,
+        help="Failed jobs are retried automatically; jobs that gave up wait for a user.")
+    priority = fields.Integer(default=10, readonly=True, help="Lower runs first.")
+    dedupe_key = fields.Char(
+        readonly=True, copy=False,
+        help="Identifies what the job is about (e.g. one marketplace order); a job with the same "
+             "key for the same account is never created twice.")
+    payload = fields.Json(string="Payload Data", readonly=True, copy=False)
+    payload_text = fields.Text(
+        string="Payload", compute="_compute_payload_text", inverse="_inverse_payload_text",
+        help="The data the job works on, as the marketplace sent it. A manager may correct it "
+             "before retrying a job that failed.")
+    attempts = fields.Integer(readonly=True, copy=False)
+    next_attempt_date = fields.Datetime(
+        string="Next Attempt", default=fields.Datetime.now, required=True, readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
+    res_model = fields.Char(string="Related Document Model", readonly=True, copy=False)
+    res_id = fields.Many2oneReference(
+        string="Related Document ID", model_field="res_model", readonly=True, copy=False)
+    res_name = fields.Char(string="Related Document", compute="_compute_res_name")
+
+    _sql_constraints = [
+        ("dedupe_key_uniq", "unique(account_id, dedupe_key)",
+         "A job with this key already exists for this account."),
+    ]
+
+    def init(self):
+        # The runner's query: only due jobs, in the runner's order.
+        tools.create_index(
+            self.env.cr, "marketplace_job_due_index", self._table,
+            ["priority", "next_attempt_date", "id"], where="state IN ('pending', 'failed')")
+
+    @api.depends("payload")
+    def _compute_payload_text(self):
+        for job in self:
+            job.payload_text = json.dumps(job.payload, indent=2, ensure_ascii=False) if job.payload else ""
+
+    def _inverse_payload_text(self):
+        for job in self:
+            if job.state not in ("failed", "dead", "cancelled"):
+                raise UserError(self.env._("Only the payload of a job that failed can be corrected."))
+            try:
+                job.payload = json.loads(job.payload_text or "null")
+            except ValueError as error:
+                raise ValidationError(self.env._("The payload is not valid JSON: %(error)s", error=error)) from None
+
+    @api.depends("res_model", "res_id")
+    def _compute_res_name(self):
+        for job in self:
+            record = job._get_related_record()
+            job.res_name = record.display_name if record else False
+
+    def _get_related_record(self):
+        self.ensure_one()
+        if not self.res_model or not self.res_id or self.res_model not in self.env:
+            return None
+        record = self.env[self.res_model].browse(self.res_id).exists()
+        return record or None
+
+    def _link_record(self, record):
+        """Remember the Odoo document this job concerns (the sale order it created...)."""
+        self.write({"res_model": record._name, "res_id": record.id})
+
+    # -- user actions ---------------------------------------------------------------------
+
+    def action_retry(self):
+        """Run the jobs again as soon as possible, with a fresh budget of attempts."""
+        jobs = self.filtered(lambda job: job.state in ("failed", "dead", "cancelled"))
+        jobs.write({"state": "pending", "attempts": 0, "next_attempt_date": fields.Datetime.now()})
+        if jobs:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+        return True
+
+    def action_cancel(self):
+        """Stop the jobs: they will not run again unless retried."""
+        jobs = self.filtered(lambda job: job.state in ("pending", "failed", "dead"))
+        jobs.write({"state": "cancelled"})
+        return True
+
+    def action_open_record(self):
+        self.ensure_one()
+        record = self._get_related_record()
+        if not record:
+            raise UserError(self.env._("This job is not linked to any document."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+        }
+
+    # -- runner ---------------------------------------------------------------------------
+
+    @api.model
+    def _cron_run_jobs(self):
+        """Scheduled action: run one batch of due jobs and report progress, so that Odoo
+        calls it again at once while jobs remain."""
+        done = self._run_due_jobs(max_batches=1)
+        remaining = self._count_due_jobs()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _run_due_jobs(self, account_ids=None, batch_size=BATCH_SIZE, max_batches=None, time_limit=None):
+        """Take due jobs batch after batch and process them; commit after each batch.
+
+        :param list account_ids: only the jobs of these accounts (all when ``None``)
+        :param int max_batches: stop after that many batches
+        :param float time_limit: stop starting new batches after that many seconds
+        :return: the number of jobs processed
+        """
+        started = time.monotonic()
+        processed = batches = 0
+        while True:
+            jobs = self._acquire_due_jobs(batch_size, account_ids)
+            if not jobs:
+                break
+            jobs._process()
+            processed += len(jobs)
+            batches += 1
+            self._commit_progress()
+            if max_batches and batches >= max_batches:
+                break
+            if time_limit and time.monotonic() - started > time_limit:
+                break
+        return processed
+
+    def _due_jobs_query(self, account_ids=None):
+        condition = SQL(
+            "state IN %s AND next_attempt_date <= %s", DUE_STATES, fields.Datetime.now())
+        if account_ids is not None:
+            condition = SQL("%s AND account_id IN %s", condition, tuple(account_ids) or (0,))
+        return condition
+
+    @api.model
+    def _count_due_jobs(self, account_ids=None):
+        self.flush_model()
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM marketplace_job WHERE %s",
+                                self._due_jobs_query(account_ids)))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _acquire_due_jobs(self, limit, account_ids=None):
+        """Lock and return up to ``limit`` due jobs that no other runner holds."""
+        self.flush_model()
+        query = SQL(
+            """SELECT id FROM marketplace_job WHERE %s
+               ORDER BY priority, next_attempt_date, id LIMIT %s
+               FOR UPDATE SKIP LOCKED""",
+            self._due_jobs_query(account_ids), limit)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query)
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except pg_errors.SerializationFailure:
+            # Another runner changed these rows after this transaction began: take them on
+            # the next round, in a fresh transaction.
+            _logger.info("Marketplace jobs changed concurrently; skipping this round")
+            return self.browse()
+        return self.browse(ids)
+
+    def _commit_progress(self):
+        # Commit per batch, as Odoo's own batched crons do: a crash later loses at most the
+        # batch in progress. Never under test, where the test's transaction must stay open.
+        if not tools.config["test_enable"] and not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _process(self):
+        """Process locked jobs, grouped by account and type; record each one's outcome."""
+        for (account, job_type), jobs in self.grouped(lambda job: (job.account_id, job.job_type)).items():
+            jobs = jobs.with_company(account.company_id).sudo()
+            jobs._apply_outcomes(jobs._run_handler(job_type))
+
+    def _get_handler(self, job_type):
+        """Name of the method that processes jobs of ``job_type``. Called on the jobs of one
+        account, it returns ``{job_id: outcome}`` for the jobs that did not simply succeed (an
+        exception, or :data:`AGAIN`). Modules adding a job type extend this mapping."""
+        return {
+            "fetch_orders": "_handle_fetch_orders",
+            "import_order": "_handle_import_order",
+        }[job_type]
+
+    def _run_handler(self, job_type):
+        """Run the handler on all jobs at once; if that fails, on each job alone, so that one
+        bad job does not hold back the others and nothing is half-done."""
+        handler = self._get_handler(job_type)
+        try:
+            with self.env.cr.savepoint():
+                return getattr(self, handler)() or {}
+        except Exception as error:  # noqa: BLE001 - recorded on the job, never swallowed
+            if len(self) == 1:
+                return {self.id: error}
+        outcomes = {}
+        for job in self:
+            try:
+                with self.env.cr.savepoint():
+                    outcomes.update(getattr(job, handler)() or {})
+            except Exception as error:  # noqa: BLE001 - recorded on the job
+                outcomes[job.id] = error
+        return outcomes
+
+    def _apply_outcomes(self, outcomes):
+        now = fields.Datetime.now()
+        succeeded = self.filtered(lambda job: job.id not in outcomes)
+        for attempts, jobs in succeeded.grouped("attempts").items():
+            jobs.write({"state": "done", "attempts": attempts + 1, "date_done": now, "last_error": False})
+        again = self.filtered(lambda job: outcomes.get(job.id) == AGAIN)
+        again.write({"state": "pending", "attempts": 0, "next_attempt_date": now, "last_error": False})
+        for job in self:
+            if isinstance(outcomes.get(job.id), BaseException):
+                job._record_failure(outcomes[job.id])
+
+    def _record_failure(self, error):
+        """Schedule the next attempt with exponential backoff, or give up."""
+        self.ensure_one()
+        params = self.env["ir.config_parameter"].sudo()
+        max_attempts = int(params.get_param("marketplace_connector.job_max_attempts", DEFAULT_MAX_ATTEMPTS))
+        base_delay = int(params.get_param("marketplace_connector.job_retry_delay", DEFAULT_RETRY_DELAY))
+        attempts = self.attempts + 1
+        message = self._describe_error(error)
+        values = {"attempts": attempts, "last_error": message}
+        if attempts >= max_attempts:
+            values["state"] = "dead"
+        else:
+            retry_after = getattr(error, "retry_after", None)
+            delay = retry_after if retry_after is not None else base_delay * 2 ** (attempts - 1)
+            values.update(state="failed",
+                          next_attempt_date=fields.Datetime.now() + timedelta(seconds=min(delay, MAX_RETRY_DELAY)))
+        self.write(values)
+        _logger.info("Marketplace job %s (%s) failed, attempt %s: %s", self.id, self.job_type, attempts,
+                     message.splitlines()[0] if message else "")
+        if isinstance(error, AuthenticationError):
+            self.account_id._notify_credentials_refused(message)
+        if self.state == "dead":
+            self.account_id._notify_dead_job(self)
+
+    def _describe_error(self, error):
+        """A message a user can act on; a traceback only for errors nobody foresaw."""
+        if isinstance(error, MarketplaceError):
+            return str(error)
+        if isinstance(error, UserError):
+            return error.args[0]
+        if isinstance(error, (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)):
+            return self.env._("The data was being changed by another process; the job will run again.")
+        _logger.error("Marketplace job %s failed unexpectedly", self.id, exc_info=error)
+        details = "".join(traceback.format_exception(error)[-6:])
+        return self.env._("Unexpected error: %(error)s", error=f"{type(error).__name__}: {error}") + "\n\n" + details
+
+    # -- handlers -------------------------------------------------------------------------
+
+    def _handle_fetch_orders(self):
+        """Read the next page of the account's new orders and store each order as a job."""
+        outcomes = {}
+        for job in self:
+            if job.account_id._fetch_orders_page(job):
+                outcomes[job.id] = AGAIN
+        return outcomes
+
+    def _handle_import_order(self):
+        """Turn stored order payloads into sale orders (all jobs belong to one account)."""
+        return self.account_id._import_order_jobs(self)

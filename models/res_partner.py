@@ -1,0 +1,105 @@
+import unicodedata
+
+from odoo import api, models
+
+
+def _normalize(text):
+    """Lowercase, unaccented, single-spaced text, to compare names and addresses."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return " ".join(text.lower().replace(".", " ").split())
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    @api.model
+    def _marketplace_find_or_create_buyers(self, account, buyers):
+        """Partners for marketplace buyers, found by identification or created.
+
+        A known buyer who ships to a new address gets a delivery contact for it. Everything is
+        resolved with a few queries for the whole batch.
+
+        :param account: the ``marketplace.account`` the orders come from
+        :param list buyers: ``records.Buyer``
+        :return: one ``(customer, shipping_partner)`` pair per buyer, in order
+        """
+        company = account.company_id
+        places = self._marketplace_places(buyers)
+        identifications = {buyer.identification for buyer in buyers if buyer.identification}
+        known = {}
+        if identifications:
+            found = self.search_fetch(
+                [("vat", "in", list(identifications)), ("parent_id", "=", False),
+                 ("company_id", "in", (False, company.id))],
+                ["vat", "street", "city"], order="company_id, id")
+            for partner in found:
+                known.setdefault(partner.vat, partner)
+
+        new_values = {}
+        for buyer in buyers:
+            if buyer.identification not in known:
+                key = buyer.identification or id(buyer)
+                new_values.setdefault(key, self._marketplace_buyer_values(buyer, company, places))
+        created = dict(zip(new_values, self.create(list(new_values.values())), strict=True))
+
+        deliveries = self.search_fetch(
+            [("parent_id", "in", [partner.id for partner in known.values()]), ("type", "=", "delivery")],
+            ["parent_id", "street", "city"]) if known else self.browse()
+        delivery_by_key = {
+            (contact.parent_id.id, _normalize(contact.street), _normalize(contact.city)): contact
+            for contact in deliveries
+        }
+        pairs, to_create = [], {}
+        for buyer in buyers:
+            if buyer.identification not in known:
+                partner = created[buyer.identification or id(buyer)]
+                pairs.append([partner, partner])
+                continue
+            partner = known[buyer.identification]
+            street, city = _normalize(buyer.address.street), _normalize(buyer.address.city)
+            if (street, city) == (_normalize(partner.street), _normalize(partner.city)):
+                pairs.append([partner, partner])
+                continue
+            key = (partner.id, street, city)
+            if key not in delivery_by_key and key not in to_create:
+                to_create[key] = dict(self._marketplace_buyer_values(buyer, company, places),
+                                      parent_id=partner.id, type="delivery", vat=False)
+            pairs.append([partner, key])
+        delivery_by_key.update(zip(to_create, self.create(list(to_create.values())), strict=True))
+        return [(partner, delivery_by_key[shipping] if isinstance(shipping, tuple) else shipping)
+                for partner, shipping in pairs]
+
+    @api.model
+    def _marketplace_places(self, buyers):
+        """Countries and states of the buyers' addresses, read once for the batch."""
+        codes = {buyer.address.country_code for buyer in buyers if buyer.address.country_code}
+        countries = self.env["res.country"].search_fetch([("code", "in", list(codes))], ["code"]) if codes else []
+        states = self.env["res.country.state"].search_fetch(
+            [("country_id", "in", [country.id for country in countries])], ["code", "name", "country_id"]
+        ) if countries else []
+        by_state = {}
+        for state in states:
+            by_state[(state.country_id.code, state.code)] = state
+            by_state[(state.country_id.code, _normalize(state.name))] = state
+        return {"countries": {country.code: country for country in countries}, "states": by_state}
+
+    @api.model
+    def _marketplace_buyer_values(self, buyer, company, places):
+        address = buyer.address
+        country = places["countries"].get(address.country_code)
+        state = (places["states"].get((address.country_code, address.state_code))
+                 or places["states"].get((address.country_code, _normalize(address.state_name))))
+        return {
+            "name": buyer.name,
+            "vat": buyer.identification or False,
+            "email": buyer.email or False,
+            "phone": buyer.phone or False,
+            "street": address.street or False,
+            "street2": address.street2 or False,
+            "city": address.city or False,
+            "zip": address.zip or False,
+            "state_id": state.id if state else False,
+            "country_id": country.id if country else False,
+            "company_id": company.id,
+            "customer_rank": 1,
+        }

@@ -1,0 +1,77 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    marketplace_account_id = fields.Many2one(
+        "marketplace.account", string="Marketplace Account", readonly=True, copy=False, index=True,
+        check_company=True)
+    marketplace = fields.Selection(related="marketplace_account_id.marketplace", store=True)
+    marketplace_order_ref = fields.Char(
+        string="Marketplace Order ID", readonly=True, copy=False, index=True,
+        help="The marketplace's own id of the order.")
+    marketplace_order_number = fields.Char(
+        string="Marketplace Order Number", readonly=True, copy=False, index=True,
+        help="The order number the marketplace shows to the seller and the buyer.")
+    marketplace_status = fields.Char(string="Marketplace Status", readonly=True, copy=False)
+    marketplace_channel = fields.Char(string="Sales Channel", readonly=True, copy=False)
+    marketplace_delivery_type = fields.Char(string="Delivery Type", readonly=True, copy=False)
+    marketplace_max_delivery_date = fields.Datetime(string="Deliver Before", readonly=True, copy=False)
+    marketplace_label_url = fields.Char(string="Shipping Label", readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("marketplace_order_uniq", "unique(marketplace_account_id, marketplace_order_ref)",
+         "This marketplace order has already been imported."),
+    ]
+
+    def _prepare_confirmation_values(self):
+        # Odoo dates a confirmed order "now"; a marketplace order keeps the date the buyer
+        # placed it on the marketplace (self may hold several orders: only when all are).
+        values = super()._prepare_confirmation_values()
+        if self and all(order.marketplace_account_id for order in self):
+            values.pop("date_order", None)
+        return values
+
+    @api.model
+    def _marketplace_find_orders(self, account, refs):
+        """Sale orders already imported for these marketplace order ids, by id."""
+        if not refs:
+            return {}
+        orders = self.with_context(active_test=False).search_fetch(
+            [("marketplace_account_id", "=", account.id), ("marketplace_order_ref", "in", list(refs))],
+            ["marketplace_order_ref"])
+        return {order.marketplace_order_ref: order for order in orders}
+
+    def _marketplace_include_taxes_in_prices(self):
+        """Marketplace prices are what the buyer paid: make every tax of the lines included
+        in the price, so that the order totals exactly the marketplace's amounts."""
+        Tax = self.env["account.tax"]
+        for taxes, lines in self.order_line.grouped("tax_id").items():
+            included = Tax._marketplace_price_included(taxes)
+            if included != taxes:
+                lines.write({"tax_id": [Command.set(included.ids)]})
+
+    def _marketplace_check_total(self, order):
+        """The Odoo order must total what the buyer paid on the marketplace.
+
+        :param records.MarketOrder order: the marketplace order this sale order was made from
+        :raise UserError: when the totals differ
+        """
+        self.ensure_one()
+        if float_compare(self.amount_total, order.grand_total, precision_rounding=self.currency_id.rounding):
+            raise UserError(self.env._(
+                "Order %(number)s totals %(odoo)s in Odoo but %(marketplace)s on the marketplace. Marketplace "
+                "prices include taxes: check the taxes of its products (only percentage, division and fixed "
+                "taxes can be included in a price).",
+                number=order.number, odoo=self.amount_total, marketplace=order.grand_total))
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    marketplace_line_ref = fields.Char(
+        string="Marketplace Line ID", readonly=True, copy=False,
+        help="The marketplace's id of this line, sent back when the line ships.")

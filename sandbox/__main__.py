@@ -1,0 +1,72 @@
+"""Command line: ``python -m sandbox --host 127.0.0.1 --port 8070 [--seed 1] [--exito-token T] [--exito-orders 25]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from .core import BadRequest
+from .exito import DEFAULT_TOKEN, ExitoMarketplace, ExitoOptions, parse_moment
+from .exito_data import STATUSES
+from .server import Sandbox, SandboxServer
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m sandbox",
+                                     description="Marketplace sandbox: plays marketplaces' APIs over HTTP.",
+                                     epilog="Control API under /_sandbox; see sandbox/README.md.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8070, help="port, 0 for any free one (default 8070)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
+    parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
+    exito = parser.add_argument_group("Grupo Éxito (served under /exito)")
+    exito.add_argument("--exito-token", default=os.environ.get("SANDBOX_EXITO_TOKEN") or DEFAULT_TOKEN,
+                       help=f"expected Authorization header (env SANDBOX_EXITO_TOKEN, default {DEFAULT_TOKEN})")
+    exito.add_argument("--exito-orders", type=int, default=25, help="number of generated orders (default 25)")
+    exito.add_argument("--exito-status", type=int, default=35, choices=sorted(STATUSES),
+                       help="status of the generated orders (default 35, Asignado)")
+    exito.add_argument("--exito-lines", type=int, default=None, help="exact distinct lines per order (default 1-3)")
+    exito.add_argument("--exito-unique-buyers", action="store_true", help="a new buyer for every order")
+    exito.add_argument("--exito-days", type=float, default=7, help="orders spread over the last N days (default 7)")
+    exito.add_argument("--exito-now", default=None, help="end of the order window, ISO (default: now)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    defaults = ExitoOptions(orders=args.exito_orders, status=args.exito_status, lines_per_order=args.exito_lines,
+                            unique_buyers=args.exito_unique_buyers, days=args.exito_days, token=args.exito_token)
+    try:
+        defaults.now = parse_moment(args.exito_now)
+        app = Sandbox(args.seed, [ExitoMarketplace(defaults)])
+    except BadRequest as exc:
+        print(f"sandbox: {exc}", file=sys.stderr)
+        return 2
+    try:
+        server = SandboxServer((args.host, args.port), app, log_requests=not args.quiet)
+    except OSError as exc:
+        print(f"sandbox: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    worker = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
+    worker.start()
+    print(f"Sandbox listening on http://{args.host}:{server.server_address[1]}", flush=True)
+    while not stop.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    print("Sandbox stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

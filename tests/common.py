@@ -1,0 +1,165 @@
+import copy
+import json
+import os
+import subprocess
+import sys
+import time
+
+import requests
+import responses
+
+from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase
+from odoo.tools.misc import file_path
+
+#: A local address: Odoo's test harness blocks outgoing HTTP except to localhost, and
+#: ``responses`` answers below requests' session, so mocked calls never leave the machine.
+#: A call that no mock answers fails at once (nothing listens on port 9).
+EXITO_URL = "http://127.0.0.1:9/exito"
+EXITO_ORDERS_URL = EXITO_URL + "/dev/api/orders"
+EXITO_TOKEN = "test-exito-token"
+
+
+def seed_page():
+    """The seed's own answer of GET /dev/api/orders (one order)."""
+    with open(file_path("marketplace_connector/marketplaces/tests/fixtures/exito_orders_seed.json"),
+              encoding="utf-8") as fixture:
+        return json.load(fixture)
+
+
+def exito_order(number, lines, shipping=0, identification=None, name="Ana María Gómez Restrepo",
+                address="Calle 45 # 23-10, MEDELLIN, ANTIOQUIA, Colombia", code_dane="05001000"):
+    """An Éxito order in the seed's shape.
+
+    :param lines: ``[(ean, reference, quantity, unit_price), ...]``
+    """
+    order = copy.deepcopy(seed_page()["viewModel"][0])
+    order_id = str(637000000000000000 + int(number))
+    order.update({
+        "id": order_id,
+        "orderNumber": str(number),
+        "dateOrder": "2026-11-20T10:15:00.000-05:00",
+        "dateMaxDeliveryOrder": "2026-11-25T19:00:00-05:00",
+        "idStatusOrder": 35,
+        "statusOrder": "Asignado",
+        "costTotalOrder": sum(quantity * price for _ean, _ref, quantity, price in lines),
+        "costTotalShipping": shipping,
+        "codeDane": code_dane,
+        "clientName": name,
+        "identificationCard": identification or str(1000000000 + int(number)),
+        "clientAddress": address,
+        "clientTelephone": "3001234567",
+        "paginationToken": f"{order_id}|11618",
+        "products": [
+            dict(order["products"][0], id=f"{order_id}{index:02d}", ean=ean, reference=reference,
+                 quantity=quantity, costProduct=price, costShippingProduct=shipping if index == 0 else 0,
+                 nameProduct=f"Product {ean}", idStatusProduct=35, statusProduct="Asignado",
+                 tracking=None, carrier=None, dateDelivery=None)
+            for index, (ean, reference, quantity, price) in enumerate(lines)
+        ],
+    })
+    return order
+
+
+def orders_page(orders, next_token="{}"):
+    return {"viewModel": orders, "count": len(orders), "paginationToken": next_token, "paginationTokens": []}
+
+
+class MarketplaceCase(TransactionCase):
+    """An Éxito account in a COP pricelist, products with a 19% IVA not included in their price
+    (the common case that the import must turn into marketplace prices, taxes included)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.cop = cls.env.ref("base.COP")
+        cls.cop.active = True
+        cls.pricelist = cls.env["product.pricelist"].create({"name": "Éxito COP", "currency_id": cls.cop.id})
+        cls.iva = cls.env["account.tax"].create({
+            "name": "IVA 19% test", "amount": 19.0, "amount_type": "percent", "type_tax_use": "sale",
+            "price_include_override": "tax_excluded", "company_id": cls.company.id,
+        })
+        cls.shipping_product = cls.env.ref("marketplace_connector.product_marketplace_shipping")
+        cls.shipping_product.taxes_id = cls.iva
+        cls.products = cls.env["product.product"].create([
+            {"name": name, "barcode": ean, "default_code": reference, "list_price": price,
+             "type": "consu", "is_storable": True, "taxes_id": [(6, 0, cls.iva.ids)]}
+            for name, ean, reference, price in (
+                ("Smartwatch", "7752285029933", "smartwatch08", 189900),
+                ("Headphones", "7701234500016", "AUD-BT-01", 129900),
+                ("Speaker", "7701234500023", "PAR-PORT-02", 219900),
+                ("Charger", "7701234500030", "CARG-USBC-20", 49900),
+            )
+        ])
+        cls.smartwatch, cls.headphones, cls.speaker, cls.charger = cls.products
+        cls.account = cls.env["marketplace.account"].create({
+            "name": "Éxito test",
+            "marketplace": "exito",
+            "api_url": EXITO_URL,
+            "api_token": EXITO_TOKEN,
+            "pricelist_id": cls.pricelist.id,
+            "import_from_date": "2026-11-01",
+        })
+        cls.Job = cls.env["marketplace.job"]
+        cls.SaleOrder = cls.env["sale.order"]
+
+    def setUp(self):
+        super().setUp()
+        self.http = responses.RequestsMock(assert_all_requests_are_fired=False)
+        self.http.start()
+        self.addCleanup(self.http.stop)
+        self.addCleanup(self.http.reset)
+
+    def mock_pages(self, *pages):
+        """Answer GET /dev/api/orders with these pages, in order, whatever the token."""
+        for page in pages:
+            self.http.get(EXITO_ORDERS_URL, json=page)
+
+    def run_jobs(self, account=None):
+        return self.Job._run_due_jobs(account_ids=(account or self.account).ids)
+
+    def orders_of(self, account=None):
+        return self.SaleOrder.search([("marketplace_account_id", "=", (account or self.account).id)])
+
+    def jobs_of(self, job_type="import_order", account=None):
+        return self.Job.search([("account_id", "=", (account or self.account).id), ("job_type", "=", job_type)])
+
+
+class Sandbox:
+    """The bundled sandbox (``python -m sandbox``) in a subprocess, on a free port."""
+
+    def __init__(self, *args):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", "0", "--quiet", *args],
+            cwd=get_module_path("marketplace_connector"), stdout=subprocess.PIPE, text=True,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+        line = self.process.stdout.readline().strip()
+        if not line.startswith("Sandbox listening on "):
+            self.stop()
+            raise RuntimeError(f"The sandbox did not start: {line!r}")
+        self.url = line.removeprefix("Sandbox listening on ")
+        self.exito_url = self.url + "/exito"
+        self.session = requests.Session()
+        for _attempt in range(50):
+            if self.get("/_sandbox/health").get("status") == "ok":
+                break
+            time.sleep(0.1)
+
+    def get(self, path):
+        response = self.session.get(self.url + path, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def post(self, path, body):
+        response = self.session.post(self.url + path, json=body, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.process.stdout.close()
