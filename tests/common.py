@@ -104,6 +104,14 @@ class MarketplaceCase(TransactionCase):
         cls.Job = cls.env["marketplace.job"]
         cls.SaleOrder = cls.env["sale.order"]
 
+    @classmethod
+    def create_account(cls, company, **values):
+        """Another Éxito account, in ``company`` (defaults taken from that company)."""
+        return cls.env["marketplace.account"].with_company(company).create({
+            "name": f"Éxito {company.name}", "marketplace": "exito", "company_id": company.id,
+            "api_url": EXITO_URL, "api_token": EXITO_TOKEN, **values,
+        })
+
     def setUp(self):
         super().setUp()
         self.http = responses.RequestsMock(assert_all_requests_are_fired=False)

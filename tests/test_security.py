@@ -1,0 +1,65 @@
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import EXITO_TOKEN, MarketplaceCase, exito_order, orders_page
+
+
+@tagged("post_install", "-at_install")
+class TestSecurity(MarketplaceCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Company B"})
+        cls.account_b = cls.create_account(cls.company_b, name="Éxito B")
+        cls.user_b = new_test_user(
+            cls.env, login="mkt_user_b", groups="marketplace_connector.group_marketplace_user",
+            company_id=cls.company_b.id, company_ids=[Command.set(cls.company_b.ids)])
+        cls.manager_a = new_test_user(
+            cls.env, login="mkt_manager_a", groups="marketplace_connector.group_marketplace_manager",
+            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)])
+        cls.listing_a = cls.env["marketplace.listing"].create({
+            "account_id": cls.account.id, "product_id": cls.smartwatch.id})
+
+    def test_user_of_company_b_sees_nothing_of_company_a(self):
+        self.mock_pages(orders_page([exito_order(1, [("7752285029933", "smartwatch08", 1, 189900)])]))
+        self.account.action_import_orders()
+        order_a = self.orders_of()
+        job_a = self.jobs_of()
+        self.assertTrue(order_a and job_a)
+
+        as_b = self.env(user=self.user_b)
+        self.assertEqual(as_b["marketplace.account"].search([]), self.account_b)
+        self.assertFalse(as_b["marketplace.job"].search([("account_id", "=", self.account.id)]))
+        self.assertFalse(as_b["marketplace.listing"].search([]))
+        self.assertFalse(as_b["sale.order"].search([("id", "=", order_a.id)]))
+        with self.assertRaises(AccessError):
+            as_b["marketplace.account"].browse(self.account.id).read(["name"])
+        with self.assertRaises(AccessError):
+            as_b["marketplace.job"].browse(job_a.id).read(["payload"])
+        with self.assertRaises(AccessError):
+            as_b["sale.order"].browse(order_a.id).read(["name"])
+
+    def test_token_is_readable_by_system_administrators_only(self):
+        self.assertEqual(self.account.api_token, EXITO_TOKEN)
+        as_manager = self.account.with_user(self.manager_a)
+        self.assertEqual(as_manager.name, "Éxito test", "a manager reads the account")
+        with self.assertRaises(AccessError):
+            as_manager.read(["api_token"])
+        with self.assertRaises(AccessError):
+            as_manager.write({"api_token": "stolen"})
+        self.assertNotIn("api_token", as_manager.fields_get())
+
+    def test_marketplace_user_cannot_configure_accounts(self):
+        as_b = self.env(user=self.user_b)["marketplace.account"]
+        with self.assertRaises(AccessError):
+            as_b.create({"name": "x", "marketplace": "exito", "company_id": self.company_b.id})
+        with self.assertRaises(AccessError):
+            as_b.browse(self.account_b.id).write({"auto_confirm": False})
+
+    def test_job_payload_never_holds_the_token(self):
+        self.mock_pages(orders_page([exito_order(2, [("7752285029933", "smartwatch08", 1, 189900)])]))
+        self.account.action_import_orders()
+        for job in self.Job.search([("account_id", "=", self.account.id)]):
+            self.assertNotIn(EXITO_TOKEN, str(job.payload))
