@@ -17,6 +17,8 @@ DEFAULT_HTTP_TIMEOUT = 30
 #: created while a read was running are not skipped (duplicates are recognised by key)
 SYNC_OVERLAP = timedelta(days=1)
 DEFAULT_IMPORT_DAYS = 7
+#: seconds the Import Orders button processes jobs before leaving the rest to the job runner
+IMPORT_TIME_LIMIT = 60
 
 
 class MarketplaceAccount(models.Model):
@@ -41,7 +43,6 @@ class MarketplaceAccount(models.Model):
         help="The marketplace this account sells on.")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True)
-    currency_id = fields.Many2one(related="pricelist_id.currency_id", string="Currency")
     state = fields.Selection(
         selection=[("draft", "Not Connected"), ("connected", "Connected"), ("error", "Error")],
         default="draft", required=True, readonly=True, tracking=True, copy=False)
@@ -175,22 +176,36 @@ class MarketplaceAccount(models.Model):
         except MarketplaceError as error:
             self.sudo().write({"state": "error", "last_error": str(error)})
             raise UserError(self.env._("Connection failed: %(error)s", error=error)) from None
-        self.write({"state": "connected", "last_error": False})
+        self.sudo().write({"state": "connected", "last_error": False})
         return self._notification(self.env._("Connection successful"),
                                   self.env._("%(account)s answered.", account=self.name), "success")
 
     def action_import_orders(self):
-        """Read every new order now and process the resulting jobs before returning."""
+        """Read every new order now and process the resulting jobs before returning.
+
+        A backlog larger than what fits in :data:`IMPORT_TIME_LIMIT` seconds goes on in the
+        background (the job runner is triggered), so that the request never hits Odoo's limits.
+        """
+        Job = self.env["marketplace.job"]
         before = sum(self.mapped("order_count"))
         self._enqueue_order_fetch(now=True)
-        self.env["marketplace.job"]._run_due_jobs(account_ids=self.ids)
-        self.invalidate_recordset(["order_count", "job_problem_count"])
-        imported = sum(self.mapped("order_count")) - before
+        Job._run_due_jobs(account_ids=self.ids, time_limit=IMPORT_TIME_LIMIT)
+        self.invalidate_recordset(["order_count", "job_problem_count", "state", "last_error"])
+        messages = [self.env._("%(count)s new orders imported.", count=sum(self.mapped("order_count")) - before)]
+        remaining = Job._count_due_jobs(self.ids)
+        if remaining:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+            messages.append(self.env._("%(count)s more are being imported in the background.", count=remaining))
+        failed_reads = Job.sudo().search([("account_id", "in", self.ids), ("job_type", "=", "fetch_orders"),
+                                          ("state", "in", ("failed", "dead"))])
+        for job in failed_reads:
+            messages.append(self.env._("Reading %(account)s failed: %(error)s", account=job.account_id.name,
+                                       error=(job.last_error or "").partition("\n")[0]))
         problems = sum(self.mapped("job_problem_count"))
-        message = self.env._("%(count)s new orders imported.", count=imported)
         if problems:
-            message += " " + self.env._("%(count)s jobs need attention (see Jobs).", count=problems)
-        return self._notification(self.env._("Import finished"), message, "warning" if problems else "success")
+            messages.append(self.env._("%(count)s jobs need attention (see Jobs).", count=problems))
+        return self._notification(self.env._("Import finished"), " ".join(messages),
+                                  "warning" if problems else "success")
 
     def action_view_orders(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_orders")

@@ -178,7 +178,7 @@ class MarketplaceJob(models.Model):
             self._commit_progress()
             if max_batches and batches >= max_batches:
                 break
-            if time_limit and time.monotonic() - started > time_limit:
+            if time_limit is not None and time.monotonic() - started >= time_limit:
                 break
         return processed
 

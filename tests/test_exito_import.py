@@ -1,10 +1,12 @@
 import json
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
 
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models import marketplace_account
 from .common import EXITO_TOKEN, MarketplaceCase, exito_order, orders_page, seed_page
 
 
@@ -216,3 +218,26 @@ class TestExitoImport(MarketplaceCase):
                           json={"message": "Unauthorized"})
         with self.assertRaisesRegex(UserError, "refused the credentials"):
             self.account.action_test_connection()
+
+    def test_import_button_says_why_reading_failed(self):
+        self.http.get("http://127.0.0.1:9/exito/dev/api/orders", status=500, json={
+            "errors": [{"code": "500", "message": "Internal server error"}], "data": None,
+            "message": "Ooops, ocurrió un error."})
+        action = self.account.action_import_orders()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("0 new orders imported.", action["params"]["message"])
+        self.assertIn("Reading Éxito test failed: Éxito failed on its side (HTTP 500): Internal server error",
+                      action["params"]["message"])
+
+    def test_a_large_backlog_goes_on_in_the_background(self):
+        orders = [exito_order(800 + n, [("7752285029933", "smartwatch08", 1, 189900)]) for n in range(150)]
+        self.mock_pages(orders_page(orders))
+        with patch.object(marketplace_account, "IMPORT_TIME_LIMIT", 0):
+            action = self.account.action_import_orders()
+        # Only the read of the page fits: its 150 orders are stored and left to the runner.
+        self.assertEqual(action["params"]["message"],
+                         "0 new orders imported. 150 more are being imported in the background.")
+        self.assertEqual(len(self.jobs_of().filtered(lambda job: job.state == "pending")), 150)
+        self.assertEqual(self.jobs_of("fetch_orders").state, "done")
+        runner = self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", runner.id)]), "the runner is woken up")
