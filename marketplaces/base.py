@@ -19,21 +19,31 @@ DEFAULT_TIMEOUT = 30
 CONNECT_TIMEOUT = 10
 
 
+def _(message):
+    """Mark ``message`` for translation: Odoo's export collects it (keyword ``_``), and the
+    Odoo side translates an error's ``template`` when it shows the error. Returns it as is."""
+    return message
+
+
 class MarketplaceError(Exception):
     """An exchange with a marketplace failed.
 
-    :param str message: readable text for the user, never containing a secret
+    :param str template: readable text for the user, marked with :func:`_`, with
+        ``%(name)s`` placeholders filled from ``params``; never containing a secret
     :param str code: short machine code (``timeout``, ``auth``, ``bad_payload``, ...)
-    :param int status: HTTP status of the answer, if there was one
+    :param int status: HTTP status of the answer, if there was one (placeholder ``%(status)s``)
     :param float retry_after: seconds the marketplace asked to wait before trying again
+    :param params: values of the other placeholders
     """
 
     code = "error"
     retryable = False
 
-    def __init__(self, message, *, code=None, status=None, retry_after=None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template, *, code=None, status=None, retry_after=None, **params):
+        self.template = template
+        self.params = dict(params, status=status) if status is not None else params
+        self.message = template % self.params if self.params else template
+        super().__init__(self.message)
         self.code = code or self.code
         self.status = status
         self.retry_after = retry_after
@@ -165,12 +175,13 @@ class BaseClient:
             )
         except requests.Timeout as error:
             raise TransientError(
-                f"{self.label} did not answer within {self.timeout:g} seconds.", code="timeout"
+                _("%(marketplace)s did not answer within %(seconds)s seconds."), code="timeout",
+                marketplace=self.label, seconds=f"{self.timeout:g}",
             ) from error
         except requests.ConnectionError as error:
             raise TransientError(
-                f"Could not reach {self.label} ({urlsplit(url).netloc}): the connection failed.",
-                code="connection",
+                _("Could not reach %(marketplace)s (%(host)s): the connection failed."), code="connection",
+                marketplace=self.label, host=urlsplit(url).netloc,
             ) from error
         _logger.debug("%s %s %s -> %s in %.3fs", self.label, method, urlsplit(url).path,
                       response.status_code, time.monotonic() - started)
@@ -182,20 +193,20 @@ class BaseClient:
     def _raise_for_response(self, response):
         status = response.status_code
         payload = self._safe_json(response)
-        detail = redact(self._error_message(response, payload) or "", self._secrets())
-        suffix = f": {detail}" if detail else "."
+        detail = self._error_message(response, payload) or response.reason or "-"
+        params = {"marketplace": self.label, "detail": redact(detail, self._secrets())}
         if status == 429:
             raise RateLimitError(
-                f"{self.label} asked to slow down (HTTP 429){suffix}", status=status,
-                retry_after=parse_retry_after(response.headers.get("Retry-After")),
-            )
+                _("%(marketplace)s asked to slow down (HTTP %(status)s): %(detail)s"), status=status,
+                retry_after=parse_retry_after(response.headers.get("Retry-After")), **params)
         if status >= 500:
-            raise TransientError(f"{self.label} failed on its side (HTTP {status}){suffix}",
-                                 code="server_error", status=status)
+            raise TransientError(_("%(marketplace)s failed on its side (HTTP %(status)s): %(detail)s"),
+                                 code="server_error", status=status, **params)
         if status == 401:
             raise AuthenticationError(
-                f"{self.label} refused the credentials (HTTP 401){suffix}", status=status)
-        raise RequestError(f"{self.label} refused the request (HTTP {status}){suffix}", status=status)
+                _("%(marketplace)s refused the credentials (HTTP %(status)s): %(detail)s"), status=status, **params)
+        raise RequestError(_("%(marketplace)s refused the request (HTTP %(status)s): %(detail)s"),
+                           status=status, **params)
 
     @staticmethod
     def _safe_json(response):
@@ -210,7 +221,6 @@ class BaseClient:
             return response.json()
         except ValueError as error:
             raise PayloadError(
-                f"{self.label} answered with something that is not JSON "
-                f"(HTTP {response.status_code}, {len(response.content)} bytes).",
-                status=response.status_code,
+                _("%(marketplace)s answered with something that is not JSON (HTTP %(status)s, %(size)s bytes)."),
+                status=response.status_code, marketplace=self.label, size=len(response.content),
             ) from error

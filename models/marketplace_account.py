@@ -174,8 +174,9 @@ class MarketplaceAccount(models.Model):
             with self._get_client() as client:
                 client.test_connection()
         except MarketplaceError as error:
-            self.sudo().write({"state": "error", "last_error": str(error)})
-            raise UserError(self.env._("Connection failed: %(error)s", error=error)) from None
+            message = self.env["marketplace.job"]._describe_error(error)
+            self.sudo().write({"state": "error", "last_error": message})
+            raise UserError(self.env._("Connection failed: %(error)s", error=message)) from None
         self.sudo().write({"state": "connected", "last_error": False})
         return self._notification(self.env._("Connection successful"),
                                   self.env._("%(account)s answered.", account=self.name), "success")

@@ -294,14 +294,16 @@ class MarketplaceJob(models.Model):
     def _describe_error(self, error):
         """A message a user can act on; a traceback only for errors nobody foresaw."""
         if isinstance(error, MarketplaceError):
-            return str(error)
+            # The clients mark their messages for translation; translate them here.
+            return self.env._(error.template, **error.params)
         if isinstance(error, UserError):
             return error.args[0]
         if isinstance(error, (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)):
             return self.env._("The data was being changed by another process; the job will run again.")
         _logger.error("Marketplace job %s failed unexpectedly", self.id, exc_info=error)
         details = "".join(traceback.format_exception(error)[-6:])
-        return self.env._("Unexpected error: %(error)s", error=f"{type(error).__name__}: {error}") + "\n\n" + details
+        summary = f"{type(error).__name__}: {error}"
+        return self.env._("Unexpected error: %(error)s", error=summary) + "\n\n" + details
 
     # -- handlers -------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from pydantic import ValidationError
 
-from ..base import AuthenticationError, BaseClient, PayloadError
+from ..base import AuthenticationError, BaseClient, PayloadError, _
 from ..records import OrderPage, OrderQuery
 from . import const, mapping
 from .schemas import ExitoOrdersPage
@@ -30,7 +30,9 @@ class ExitoClient(BaseClient):
 
     def _headers(self):
         if not self.token:
-            raise AuthenticationError(f"No {self.label} token is set: paste the seller center token in the account.")
+            raise AuthenticationError(
+                _("No %(marketplace)s token is set: paste the seller center token in the account."),
+                marketplace=self.label)
         return {"Authorization": self.token}
 
     def _error_message(self, response, payload):
@@ -71,13 +73,13 @@ class ExitoClient(BaseClient):
         try:
             page = ExitoOrdersPage.model_validate(self._json(response))
         except ValidationError as error:
-            raise PayloadError(f"{self.label} sent an order list this module cannot read: "
-                               f"{mapping.describe_validation_error(error)}") from error
+            raise PayloadError(_("%(marketplace)s sent an order list this module cannot read: %(problems)s"),
+                               marketplace=self.label, problems=mapping.describe_validation_error(error)) from error
         token = page.paginationToken
         next_cursor = None if token in (None, "", const.PAGINATION_END) else token
         if next_cursor and next_cursor == cursor:
-            raise PayloadError(f"{self.label} sent the same pagination token twice; stopping "
-                               "to avoid reading the same page forever.")
+            raise PayloadError(_("%(marketplace)s sent the same pagination token twice; stopping to avoid "
+                                 "reading the same page forever."), marketplace=self.label)
         return OrderPage(
             orders=[mapping.raw_order(entry) for entry in page.viewModel or []],
             next_cursor=next_cursor,

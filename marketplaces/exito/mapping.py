@@ -7,7 +7,7 @@ from datetime import timezone
 from pydantic import ValidationError
 
 from .. import colombia
-from ..base import PayloadError
+from ..base import PayloadError, _
 from ..records import Address, Buyer, MarketOrder, MarketOrderLine, RawOrder
 from . import const
 from .schemas import ExitoOrder
@@ -69,12 +69,13 @@ def order_from_payload(payload):
         do not add up to ``costTotalOrder``
     """
     if not isinstance(payload, dict):
-        raise PayloadError(f"{const.LABEL}: the order is not a JSON object.")
+        raise PayloadError(_("%(marketplace)s: the order is not a JSON object."), marketplace=const.LABEL)
     try:
         order = ExitoOrder.model_validate(payload)
     except ValidationError as error:
         number = payload.get("orderNumber") or payload.get("id") or "?"
-        raise PayloadError(f"{const.LABEL} order {number}: {describe_validation_error(error)}") from error
+        raise PayloadError(_("%(marketplace)s order %(number)s: %(problems)s"), marketplace=const.LABEL,
+                           number=number, problems=describe_validation_error(error)) from error
 
     lines = [
         MarketOrderLine(
@@ -92,9 +93,9 @@ def order_from_payload(payload):
     lines_total = sum(line.unit_price * line.quantity for line in lines)
     if abs(lines_total - order.costTotalOrder) > const.TOTAL_TOLERANCE:
         raise PayloadError(
-            f"{const.LABEL} order {order.orderNumber}: the lines add up to {lines_total:g} but "
-            f"costTotalOrder is {order.costTotalOrder:g}."
-        )
+            _("%(marketplace)s order %(number)s: the lines add up to %(lines)s but costTotalOrder is %(total)s."),
+            marketplace=const.LABEL, number=order.orderNumber, lines=f"{lines_total:g}",
+            total=f"{order.costTotalOrder:g}")
     status = order.statusOrder or const.STATUS_NAMES.get(str(order.idStatusOrder), "")
     return MarketOrder(
         ref=order.id,
