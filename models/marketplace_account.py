@@ -175,7 +175,6 @@ class MarketplaceAccount(models.Model):
                 client.test_connection()
         except MarketplaceError as error:
             message = self.env["marketplace.job"]._describe_error(error)
-            self.sudo().write({"state": "error", "last_error": message})
             raise UserError(self.env._("Connection failed: %(error)s", error=message)) from None
         self.sudo().write({"state": "connected", "last_error": False})
         return self._notification(self.env._("Connection successful"),

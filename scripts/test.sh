@@ -32,6 +32,12 @@ template=$(base_template nodemo)
 copy_database "$TEST_DB" "$template"
 odoo_bin -d "$TEST_DB" -i marketplace_connector --stop-after-init --log-level=warn
 
+say "Translations: every string the module exports has its Spanish translation"
+odoo_bin -d "$TEST_DB" --i18n-export="$REPORT_DIR/marketplace_connector.pot" --modules=marketplace_connector \
+    --stop-after-init --log-level=warn
+"$VENV/bin/python" "$REPO_DIR/scripts/check_translations.py" "$REPORT_DIR/marketplace_connector.pot" \
+    "$REPO_DIR/i18n/es.po"
+
 say "Odoo tests (pytest-odoo, real Odoo 18 and PostgreSQL)"
 (cd "$ADDONS_DIR" && "$VENV/bin/python" -m pytest -p no:cacheprovider \
     --odoo-config="$ODOO_CONF" --odoo-database="$TEST_DB" --odoo-http --odoo-log-level=warn \
