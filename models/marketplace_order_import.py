@@ -58,15 +58,25 @@ class MarketplaceAccount(models.Model):
         if not ready:
             return outcomes
 
-        buyers = self.env["res.partner"]._marketplace_find_or_create_buyers(
+        buyers = self.env["res.partner"].with_context(tracking_disable=True)._marketplace_find_or_create_buyers(
             self, [order.buyer for _job, order in ready])
-        sale_orders = SaleOrder.with_context(mail_create_nosubscribe=True).create([
+        # Like Odoo's own imports (base_import's "track history" option is off by default), orders
+        # are created and confirmed without field tracking, creation logs, follower subscription
+        # and "assigned to you" mails; each order gets one note saying where it came from.
+        SaleOrder = SaleOrder.with_context(tracking_disable=True)
+        sale_orders = SaleOrder.create([
             self._prepare_sale_order_values(order, partner, shipping_partner, products)
             for (_job, order), (partner, shipping_partner) in zip(ready, buyers, strict=True)
         ])
         sale_orders._marketplace_include_taxes_in_prices()
+        sale_orders.mapped("amount_total")  # computed for the whole batch at once
         for (_job, order), sale_order in zip(ready, sale_orders, strict=True):
             sale_order._marketplace_check_total(order)
+        sale_orders._message_log_batch(bodies={
+            sale_order.id: self.env._("Imported from %(marketplace)s order %(number)s.",
+                                      marketplace=self._marketplace_label(), number=order.number)
+            for (_job, order), sale_order in zip(ready, sale_orders, strict=True)
+        })
         if self.auto_confirm:
             sale_orders.action_confirm()
         for (job, _order), sale_order in zip(ready, sale_orders, strict=True):

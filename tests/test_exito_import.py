@@ -72,6 +72,9 @@ class TestExitoImport(MarketplaceCase):
             self.assertEqual(line.tax_id.amount, 19.0)
         # Confirmed, so the delivery exists.
         self.assertEqual(order.picking_ids.move_ids.product_id, self.smartwatch)
+        self.assertIn("Imported from Grupo Éxito order 678930321.", str(order.message_ids.mapped("body")))
+        self.assertFalse(self.env["mail.mail"].search([("model", "=", "sale.order"), ("res_id", "=", order.id)]),
+                         "no mail per imported order")
         job = self.jobs_of()
         self.assertRecordValues(job, [{"state": "done", "res_model": "sale.order", "res_id": order.id,
                                        "dedupe_key": "order:636979560820957673"}])
