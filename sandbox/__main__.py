@@ -22,6 +22,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8070, help="port, 0 for any free one (default 8070)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data (default 1)")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
+    faults = parser.add_argument_group("faults (also settable at run time: POST /_sandbox/faults; a reset clears them)")
+    faults.add_argument("--error-rate", type=float, default=0.0,
+                        help="share of marketplace requests answered 500, 0 to 1 (default 0)")
+    faults.add_argument("--latency-ms", type=float, default=0, help="added to every marketplace request (default 0)")
+    faults.add_argument("--retry-after", type=int, default=1, help="Retry-After of injected 429s (default 1)")
+    faults.add_argument("--timeout-seconds", type=float, default=5, help="sleep of injected timeouts (default 5)")
     exito = parser.add_argument_group("Grupo Éxito (served under /exito)")
     exito.add_argument("--exito-token", default=os.environ.get("SANDBOX_EXITO_TOKEN") or DEFAULT_TOKEN,
                        help=f"expected Authorization header (env SANDBOX_EXITO_TOKEN, default {DEFAULT_TOKEN})")
@@ -42,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         defaults.now = parse_moment(args.exito_now)
         app = Sandbox(args.seed, [ExitoMarketplace(defaults)])
+        app.faults.update({"error_rate": args.error_rate, "latency_ms": args.latency_ms,
+                           "retry_after": args.retry_after, "timeout_seconds": args.timeout_seconds})
     except BadRequest as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return 2

@@ -320,3 +320,18 @@ def test_cli_prints_address_and_stops_on_sigterm():
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_cli_fault_settings():
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", "0", "--quiet", "--error-rate", "1",
+                                "--retry-after", "9"], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        base = process.stdout.readline().strip().removeprefix("Sandbox listening on ")
+        answer = requests.get(f"{base}/exito/dev/api/orders?culture=es-CO&limit=1",
+                              headers={"Authorization": "sandbox-exito-token"}, timeout=5)
+        assert answer.status_code == 500
+        assert requests.get(f"{base}/_sandbox/faults", timeout=5).json()["retry_after"] == 9
+    finally:
+        process.terminate()
+        process.wait(10)
