@@ -68,7 +68,6 @@ class MarketplaceAccount(models.Model):
             self._prepare_sale_order_values(order, partner, shipping_partner, products)
             for (_job, order), (partner, shipping_partner) in zip(ready, buyers, strict=True)
         ])
-        sale_orders._marketplace_include_taxes_in_prices()
         sale_orders.mapped("amount_total")  # computed for the whole batch at once
         for (_job, order), sale_order in zip(ready, sale_orders, strict=True):
             sale_order._marketplace_check_total(order)

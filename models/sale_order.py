@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
@@ -45,15 +45,6 @@ class SaleOrder(models.Model):
             ["marketplace_order_ref"])
         return {order.marketplace_order_ref: order for order in orders}
 
-    def _marketplace_include_taxes_in_prices(self):
-        """Marketplace prices are what the buyer paid: make every tax of the lines included
-        in the price, so that the order totals exactly the marketplace's amounts."""
-        Tax = self.env["account.tax"]
-        for taxes, lines in self.order_line.grouped("tax_id").items():
-            included = Tax._marketplace_price_included(taxes)
-            if included != taxes:
-                lines.write({"tax_id": [Command.set(included.ids)]})
-
     def _marketplace_check_total(self, order):
         """The Odoo order must total what the buyer paid on the marketplace.
 
@@ -75,3 +66,15 @@ class SaleOrderLine(models.Model):
     marketplace_line_ref = fields.Char(
         string="Marketplace Line ID", readonly=True, copy=False,
         help="The marketplace's id of this line, sent back when the line ships.")
+
+    def _compute_tax_id(self):
+        """Marketplace prices are what the buyer paid: on a marketplace order every tax is
+        included in the price, so that the order totals exactly the marketplace's amounts."""
+        super()._compute_tax_id()
+        Tax = self.env["account.tax"]
+        included = {}
+        for line in self.filtered(lambda line: line.order_id.marketplace_account_id and line.tax_id):
+            taxes = line.tax_id._origin  # lines being created hold new-record copies of their taxes
+            if taxes not in included:
+                included[taxes] = Tax._marketplace_price_included(taxes)
+            line.tax_id = included[taxes]
