@@ -64,10 +64,16 @@ class MarketplaceAccount(models.Model):
         # are created and confirmed without field tracking, creation logs, follower subscription
         # and "assigned to you" mails; each order gets one note saying where it came from.
         SaleOrder = SaleOrder.with_context(tracking_disable=True)
-        sale_orders = SaleOrder.create([
+        vals_list = [
             self._prepare_sale_order_values(order, partner, shipping_partner, products)
             for (_job, order), (partner, shipping_partner) in zip(ready, buyers, strict=True)
-        ])
+        ]
+        if not self._has_analytic_distribution_models():
+            # Each line would look for a distribution model, one query per line, to find none.
+            for values in vals_list:
+                for _command, _id, line_values in values["order_line"]:
+                    line_values["analytic_distribution"] = False
+        sale_orders = SaleOrder.create(vals_list)
         sale_orders.mapped("amount_total")  # computed for the whole batch at once
         for (_job, order), sale_order in zip(ready, sale_orders, strict=True):
             sale_order._marketplace_check_total(order)
@@ -81,6 +87,10 @@ class MarketplaceAccount(models.Model):
         for (job, _order), sale_order in zip(ready, sale_orders, strict=True):
             job._link_record(sale_order)
         return outcomes
+
+    def _has_analytic_distribution_models(self):
+        return bool(self.env["account.analytic.distribution.model"].sudo().search_count(
+            [("company_id", "in", (False, self.company_id.id))], limit=1))
 
     def _check_order_configuration(self, order):
         """A readable reason why no order of this account can be created, or ``None``."""

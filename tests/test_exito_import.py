@@ -244,3 +244,16 @@ class TestExitoImport(MarketplaceCase):
         self.assertEqual(self.jobs_of("fetch_orders").state, "done")
         runner = self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")
         self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", runner.id)]), "the runner is woken up")
+
+    def test_analytic_distribution_models_still_apply(self):
+        plan = self.env["account.analytic.plan"].create({"name": "Channels"})
+        analytic = self.env["account.analytic.account"].create({"name": "Éxito sales", "plan_id": plan.id})
+        self.env["account.analytic.distribution.model"].create({
+            "product_id": self.smartwatch.id, "analytic_distribution": {str(analytic.id): 100}})
+        self.mock_pages(orders_page([exito_order(900, [("7752285029933", "smartwatch08", 1, 189900),
+                                                       ("7701234500016", "AUD-BT-01", 1, 129900)])]))
+        self.account.action_import_orders()
+        lines = self.orders_of().order_line
+        self.assertEqual(lines.filtered(lambda line: line.product_id == self.smartwatch).analytic_distribution,
+                         {str(analytic.id): 100})
+        self.assertFalse(lines.filtered(lambda line: line.product_id == self.headphones).analytic_distribution)
