@@ -88,7 +88,8 @@ class MarketplaceAccount(models.Model):
         string="Import Orders Automatically", default=True,
         help="A scheduled action reads new orders every few minutes.")
     import_from_date = fields.Date(
-        string="Import Orders From", default=lambda self: fields.Date.today() - timedelta(days=DEFAULT_IMPORT_DAYS),
+        string="Import Orders From",
+        default=lambda self: fields.Date.context_today(self) - timedelta(days=DEFAULT_IMPORT_DAYS),
         help="Orders placed before this date are never imported.")
     last_sync_date = fields.Datetime(
         string="Last Successful Sync", readonly=True, copy=False,

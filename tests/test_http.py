@@ -1,6 +1,7 @@
 """What an admin does in the web client, through the same HTTP calls the web client makes."""
 
 import json
+from datetime import date, timedelta
 
 from odoo.tests import HttpCase, tagged
 
@@ -34,9 +35,12 @@ class TestWebClient(HttpCase):
         menu = self.url_open("/odoo/action-marketplace_connector.action_marketplace_account")
         self.assertEqual(menu.status_code, 200)
 
+        # The sandbox's orders span the last 7 days; read a wider window than the default's,
+        # whatever the time of day.
         account_id = self.call("marketplace.account", "create", {
             "name": "Éxito web", "marketplace": "exito", "api_url": self.sandbox.exito_url,
-            "api_token": "sandbox-exito-token", "pricelist_id": self.pricelist.id})
+            "api_token": "sandbox-exito-token", "pricelist_id": self.pricelist.id,
+            "import_from_date": str(date.today() - timedelta(days=30))})
         account = self.env["marketplace.account"].browse(account_id)
         self.assertTrue(account.warehouse_id, "defaults to the company's warehouse")
         self.assertEqual(account.user_id, self.env.ref("base.user_admin"))
