@@ -143,6 +143,11 @@ class MarketplaceAccount(models.Model):
             account.job_problem_count = problems.get(account.id, 0)
             account.listing_count = listings.get(account.id, 0)
 
+    def _marketplace_label(self):
+        """The marketplace's name as users see it (translated)."""
+        self.ensure_one()
+        return dict(self._fields["marketplace"]._description_selection(self.env))[self.marketplace]
+
     # -- client ---------------------------------------------------------------------------
 
     def _get_client(self):
@@ -321,7 +326,7 @@ class MarketplaceAccount(models.Model):
             [("account_id", "=", self.id), ("dedupe_key", "in", list(by_key))], ["dedupe_key"])
         for key in existing.mapped("dedupe_key"):
             by_key.pop(key)
-        label = dict(self._fields["marketplace"]._description_selection(self.env))[self.marketplace]
+        label = self._marketplace_label()
         return Job.create([
             {
                 "name": self.env._("%(marketplace)s order %(number)s", marketplace=label, number=raw.number or raw.ref),

@@ -161,7 +161,3 @@ class MarketplaceAccount(models.Model):
             "order_line": order_lines,
         }
 
-    def _marketplace_label(self):
-        self.ensure_one()
-        return dict(self._fields["marketplace"]._description_selection(self.env))[self.marketplace]
-
