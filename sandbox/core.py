@@ -40,15 +40,18 @@ class Request:
 
 @dataclass
 class Response:
-    """An answer: a JSON-serialisable body (or ``None`` for no body) plus extra headers."""
+    """An answer: a JSON-serialisable body (``None`` for no body, ``bytes`` sent as is) plus extra headers."""
 
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
 
     def encode(self) -> bytes:
         if self.body is None:
             return b""
+        if isinstance(self.body, bytes):
+            return self.body
         return json.dumps(self.body, ensure_ascii=False).encode("utf-8")
 
 
@@ -101,6 +104,17 @@ def expect_number(value: Any, what: str, minimum: float | None = None, maximum: 
     if maximum is not None and value > maximum:
         raise BadRequest(f"{what} must be at most {maximum}")
     return float(value)
+
+
+def loggable_body(body: bytes) -> Any:
+    """A request body as the request log keeps it: parsed JSON, else text, ``None`` when empty."""
+    if not body.strip():
+        return None
+    text = body.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 class Marketplace:

@@ -1,16 +1,18 @@
-"""Grupo Éxito seller center, orders API (``GET /dev/api/orders``), served under the ``/exito`` prefix.
+"""Grupo Éxito seller center, served under the ``/exito`` prefix: orders, products, specs, offers, billing.
 
 Written from the seller center's API document: the ``Authorization`` header carries the token itself
 (no ``Bearer``), pages follow DynamoDB's ``LastEvaluatedKey`` (``{"Id":{"N":...},"IdSeller":{"N":...}}``)
 and errors use the ``{"errors": [...], "data": null, "message": ..., "pendingResponse": false}`` envelope.
+This module holds the orders and the routing; each other API lives in its own ``exito_*`` module.
 """
 
 from __future__ import annotations
 
-import json
+import copy
 import random
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -29,23 +31,66 @@ from .core import (
     method_not_allowed,
     not_found,
 )
+from .exito_billing import Billing
+from .exito_callbacks import Callbacks
+from .exito_catalog import Catalog, spec_groups
+from .exito_common import (
+    CULTURES,
+    DIGITS_RE,
+    ERROR_MESSAGE,
+    envelope_error,
+    page_token,
+    require_culture,
+)
+from .exito_common import date_param as _date_param
+from .exito_common import int_param as _int_param
+from .exito_common import token_id as _token_id
+from .exito_fulfillment import Fulfillment
+from .exito_offers import Offers
+
+__all__ = ["CULTURES", "DEFAULT_TOKEN", "ERROR_MESSAGE", "ExitoMarketplace", "ExitoOptions", "envelope_error",
+           "parse_moment"]
 
 DEFAULT_TOKEN = "sandbox-exito-token"
 ORDERS_PATH = "/dev/api/orders"
-CULTURES = ("es-CO", "en-US")
 MAX_LIMIT = 100
 MAX_ORDERS = 10_000
-DATE_RE = re.compile(r"^\d{4}/\d{2}/\d{2}$")
-INT_RE = re.compile(r"^[+-]?[0-9]+$")
-DIGITS_RE = re.compile(r"^[0-9]+$")
-ERROR_MESSAGE = "Ooops, ocurrió un error."
+
+#: Marketplace routes: path pattern -> {method: handler name}. ``/files/...`` plays S3: no token, no culture.
+ROUTES = [
+    (re.compile(r"^/dev/api/orders$"), {"GET": "_get_orders"}),
+    (re.compile(r"^/dev/api/orders/bill$"), {"PATCH": "_bill"}),
+    (re.compile(r"^/dev/api/orders/(?P<key>[^/]+)/sticker$"), {"GET": "_sticker"}),
+    (re.compile(r"^/dev/api/orders/(?P<key>[^/]+)/tracking$"), {"PATCH": "_tracking"}),
+    (re.compile(r"^/products-massive$"), {"POST": "_create_products"}),
+    (re.compile(r"^/products-massive/status$"), {"GET": "_product_status"}),
+    (re.compile(r"^/specs-external/getbycategoryid/(?P<key>[^/]+)$"), {"GET": "_specs"}),
+    (re.compile(r"^/OfferExternal$"), {"PATCH": "_offers"}),
+    (re.compile(r"^/billing/api$"), {"GET": "_billing"}),
+    (re.compile(r"^/files/(?P<key>[^/]+)$"), {"GET": "_file"}),
+]
+PUBLIC = ("_file",)
+CONTROL_ROUTES = [
+    (re.compile(r"^/orders$"), {"GET": "_c_orders", "POST": "_c_add_orders"}),
+    (re.compile(r"^/orders/(?P<key>[^/]+)$"), {"GET": "_c_order"}),
+    (re.compile(r"^/orders/(?P<key>[^/]+)/status$"), {"POST": "_c_order_status"}),
+    (re.compile(r"^/orders/(?P<key>[^/]+)/no-collection-center$"), {"POST": "_c_no_collection_center"}),
+    (re.compile(r"^/products$"), {"GET": "_c_products"}),
+    (re.compile(r"^/offers$"), {"GET": "_c_offers"}),
+    (re.compile(r"^/callbacks$"), {"GET": "_c_callbacks", "POST": "_c_configure_callbacks"}),
+    (re.compile(r"^/callbacks/log$"), {"GET": "_c_callback_log"}),
+    (re.compile(r"^/moderate$"), {"POST": "_c_moderate"}),
+    (re.compile(r"^/billing$"), {"GET": "_c_billing"}),
+    (re.compile(r"^/billing/generate$"), {"POST": "_c_generate_billing"}),
+]
 
 
-def envelope_error(status: int, text: str, code: str | None = None) -> Response:
-    """The seller center's error envelope (as in the seed's sticker 400 answer)."""
-    body = {"errors": [{"code": code or str(status), "message": text}], "data": None,
-            "message": ERROR_MESSAGE, "pendingResponse": False}
-    return json_response(status, body)
+def _route(routes: list, path: str) -> tuple[dict, str | None] | None:
+    for pattern, methods in routes:
+        match = pattern.match(path)
+        if match:
+            return methods, match.groupdict().get("key")
+    return None
 
 
 @dataclass
@@ -70,6 +115,11 @@ class ExitoMarketplace(Marketplace):
         self._lock = threading.Lock()
         self._orders: dict[str, dict] = {}
         self._token = self.defaults.token
+        self.callbacks = Callbacks()
+        self.catalog = Catalog(self.callbacks)
+        self.offers = Offers(self.catalog, self.callbacks)
+        self.fulfillment = Fulfillment(self)
+        self.billing = Billing(self)
 
     # -- state ---------------------------------------------------------------------------------------
 
@@ -79,11 +129,12 @@ class ExitoMarketplace(Marketplace):
             random.Random(f"exito-{seed}"), count=settings.orders, status=settings.status,
             lines_per_order=settings.lines_per_order, unique_buyers=settings.unique_buyers,
             days=settings.days, now=settings.now, catalog=settings.catalog)
+        for part in (self.callbacks, self.catalog, self.offers, self.fulfillment, self.billing):
+            part.reset()
         with self._lock:
             self._token = settings.token
             self._orders = {order["id"]: order for order in orders}
             return {"orders": len(self._orders)}
-
     def _options(self, body: dict) -> ExitoOptions:
         """The defaults overridden by the reset body, validated."""
         allowed = set(ExitoOptions.__dataclass_fields__)
@@ -122,6 +173,25 @@ class ExitoMarketplace(Marketplace):
             orders = list(self._orders.values())
         return sorted(orders, key=lambda order: int(order["id"]))
 
+    def find(self, order_id: str | None = None, number: str | None = None) -> dict | None:
+        """The stored order with this id (or this orderNumber); do not change it, use :meth:`change`."""
+        with self._lock:
+            if order_id is not None:
+                return self._orders.get(str(order_id))
+            return next((order for order in self._orders.values() if str(order.get("orderNumber")) == str(number)),
+                        None)
+
+    def change(self, order_id: str, update: Callable[[dict], Any]) -> bool:
+        """Apply ``update`` to a copy of the order and store the copy; ``False`` when the order is unknown."""
+        with self._lock:
+            order = self._orders.get(str(order_id))
+            if order is None:
+                return False
+            order = copy.deepcopy(order)
+            update(order)
+            self._orders[str(order_id)] = order
+            return True
+
     # -- marketplace API -----------------------------------------------------------------------------
 
     def is_authorized(self, request: Request) -> bool:
@@ -132,21 +202,26 @@ class ExitoMarketplace(Marketplace):
         return envelope_error(status, text)
 
     def handle(self, request: Request, path: str) -> Response:
-        if path.rstrip("/") != ORDERS_PATH:
+        path = re.sub(r"/{2,}", "/", path).rstrip("/") or "/"
+        found = _route(ROUTES, path)
+        if found is None:
             return not_found()
-        if request.method != "GET":
+        methods, key = found
+        handler = methods.get(request.method)
+        if handler is None:
             return method_not_allowed()
-        if not self.is_authorized(request):
-            return message(401, "Unauthorized")
+        if handler not in PUBLIC:
+            if not self.is_authorized(request):
+                return message(401, "Unauthorized")
         try:
-            return self._get_orders(request.query)
+            if handler not in PUBLIC:
+                require_culture(request.query)
+            return getattr(self, handler)(request, key)
         except BadRequest as exc:
             return envelope_error(400, str(exc))
 
-    def _get_orders(self, query: dict[str, str]) -> Response:
-        culture = query.get("culture")
-        if culture not in CULTURES:
-            raise BadRequest(f"The culture parameter is required and must be one of {', '.join(CULTURES)}.")
+    def _get_orders(self, request: Request, key: None) -> Response:
+        query = request.query
         if not query.get("limit"):
             raise BadRequest("The limit parameter is required.")
         limit = min(_int_param(query, "limit"), MAX_LIMIT)
@@ -166,62 +241,94 @@ class ExitoMarketplace(Marketplace):
                     and (number is None or str(order.get("orderNumber")) == number)
                     and _in_range(order.get("dateOrder"), first, last)]
         page = matching[:limit]
-        token = "{}"
-        if len(matching) > limit:
-            last_order = page[-1]
-            token = json.dumps({"Id": {"N": str(last_order["id"])}, "IdSeller": {"N": str(last_order.get("idSeller"))}},
-                               separators=(",", ":"))
+        token = page_token(page[-1]["id"], page[-1].get("idSeller")) if len(matching) > limit else "{}"
         return json_response(200, {"viewModel": page, "count": len(matching), "paginationToken": token,
                                    "paginationTokens": []})
+
+    def _bill(self, request: Request, key: None) -> Response:
+        return self.fulfillment.bill(request)
+
+    def _sticker(self, request: Request, key: str) -> Response:
+        return self.fulfillment.sticker(request, key)
+
+    def _tracking(self, request: Request, key: str) -> Response:
+        return self.fulfillment.tracking(request, key)
+
+    def _file(self, request: Request, key: str) -> Response:
+        return self.fulfillment.file(key)
+
+    def _create_products(self, request: Request, key: None) -> Response:
+        return self.catalog.create(request)
+
+    def _product_status(self, request: Request, key: None) -> Response:
+        return self.catalog.status()
+
+    def _specs(self, request: Request, key: str) -> Response:
+        if not DIGITS_RE.fullmatch(key):
+            raise BadRequest(f"The category id must be a number, got {key!r}.")
+        return json_response(200, {"errors": [], "data": spec_groups(str(int(key))), "message": "Operation successful"})
+
+    def _offers(self, request: Request, key: None) -> Response:
+        return self.offers.patch(request)
+
+    def _billing(self, request: Request, key: None) -> Response:
+        return self.billing.get(request)
 
     # -- control API ---------------------------------------------------------------------------------
 
     def control(self, request: Request, path: str) -> Response | None:
-        if path.rstrip("/") != "/orders":
+        found = _route(CONTROL_ROUTES, path.rstrip("/"))
+        if found is None:
             return None
-        if request.method == "GET":
-            return json_response(200, self.orders())
-        if request.method == "POST":
-            return json_response(200, {"added": self.add_orders(_injected_orders(request.json()))})
-        return method_not_allowed()
+        methods, key = found
+        handler = methods.get(request.method)
+        if handler is None:
+            return method_not_allowed()
+        return getattr(self, handler)(request, key)
+
+    def _c_orders(self, request: Request, key: None) -> Response:
+        return json_response(200, self.orders())
+
+    def _c_add_orders(self, request: Request, key: None) -> Response:
+        return json_response(200, {"added": self.add_orders(_injected_orders(request.json()))})
+
+    def _c_order(self, request: Request, key: str) -> Response:
+        order = self.find(order_id=key) or self.find(number=key)
+        return json_response(200, self.fulfillment.details(order)) if order else not_found()
+
+    def _c_order_status(self, request: Request, key: str) -> Response:
+        return self.fulfillment.set_status(key, request.json())
+
+    def _c_no_collection_center(self, request: Request, key: str) -> Response:
+        return self.fulfillment.set_no_collection_center(key, request.json())
+
+    def _c_products(self, request: Request, key: None) -> Response:
+        return json_response(200, self.catalog.products())
+
+    def _c_offers(self, request: Request, key: None) -> Response:
+        return json_response(200, self.offers.offers())
+
+    def _c_callbacks(self, request: Request, key: None) -> Response:
+        return json_response(200, self.callbacks.settings())
+
+    def _c_configure_callbacks(self, request: Request, key: None) -> Response:
+        return json_response(200, self.callbacks.configure(request.json()))
+
+    def _c_callback_log(self, request: Request, key: None) -> Response:
+        return json_response(200, self.callbacks.log())
+
+    def _c_moderate(self, request: Request, key: None) -> Response:
+        result = self.catalog.moderate_now(request.json())
+        return json_response(200, {"status": result["status"], "body": result["body"], "error": result["error"]})
+
+    def _c_billing(self, request: Request, key: None) -> Response:
+        return json_response(200, self.billing.documents())
+
+    def _c_generate_billing(self, request: Request, key: None) -> Response:
+        return json_response(200, self.billing.generate(request.json()))
 
 
 # -- parsing helpers -----------------------------------------------------------------------------------
-
-def _int_param(query: dict[str, str], name: str) -> int | None:
-    value = query.get(name)
-    if value is None or value == "":
-        return None
-    if not INT_RE.fullmatch(value.strip()):
-        raise BadRequest(f"The {name} parameter must be an integer, got {value!r}.")
-    return int(value)
-
-
-def _date_param(query: dict[str, str], name: str) -> date | None:
-    value = query.get(name)
-    if not value:
-        return None
-    if DATE_RE.fullmatch(value):
-        try:
-            return datetime.strptime(value, "%Y/%m/%d").date()
-        except ValueError:
-            pass
-    raise BadRequest(f"The {name} parameter must be a date in the format yyyy/MM/dd, got {value!r}.")
-
-
-def _token_id(value: str | None) -> int:
-    """The ``Id`` of a DynamoDB style pagination token; 0 (before everything) when absent or ``{}``."""
-    if value is None or value.strip() in ("", "{}"):
-        return 0
-    try:
-        parsed = json.loads(value)
-        number = parsed["Id"]["N"]
-        if not isinstance(number, (str, int)) or isinstance(number, bool) or not INT_RE.fullmatch(str(number)):
-            raise ValueError(number)
-        return int(number)
-    except (ValueError, TypeError, KeyError) as exc:
-        raise BadRequest(f"The paginationToken parameter is not a valid pagination token: {value!r}.") from exc
-
 
 def _same_int(value: Any, wanted: int) -> bool:
     try:

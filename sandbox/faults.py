@@ -94,8 +94,11 @@ class RequestLog:
         self._lock = threading.Lock()
         self._entries: list[dict[str, Any]] = []
 
-    def add(self, method: str, path: str, query: dict[str, str], status: int | str, authorized: bool) -> None:
-        entry = {"method": method, "path": path, "query": dict(query), "status": status, "authorized": authorized}
+    def add(self, method: str, path: str, query: dict[str, str], status: int | str, authorized: bool,
+            body: Any = None) -> None:
+        """Record a request; ``body`` is the parsed JSON body (or its text), never a header."""
+        entry = {"method": method, "path": path, "query": dict(query), "status": status, "authorized": authorized,
+                 "body": body}
         with self._lock:
             self._entries.append(entry)
 

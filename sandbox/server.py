@@ -22,6 +22,7 @@ from .core import (
     expect_int,
     expect_object,
     json_response,
+    loggable_body,
     message,
     method_not_allowed,
     not_found,
@@ -149,7 +150,7 @@ class Handler(BaseHTTPRequestHandler):
             if fault == "timeout":
                 self.server.stopping.wait(settings["timeout_seconds"])
             status = self._send(self._safely(lambda: marketplace.handle(request, subpath), marketplace))
-        app.log.add(request.method, request.path, request.query, status, authorized)
+        app.log.add(request.method, request.path, request.query, status, authorized, loggable_body(request.body))
 
     @staticmethod
     def _safely(answer, marketplace: Marketplace | None = None) -> Response:
@@ -192,7 +193,7 @@ class Handler(BaseHTTPRequestHandler):
         payload = response.encode()
         try:
             self.send_response(response.status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(payload)))
             for name, value in response.headers.items():
                 self.send_header(name, value)

@@ -283,7 +283,7 @@ def test_request_log(base):
     assert TOKEN not in response.text
     log = response.json()
     assert log[0] == {"method": "GET", "path": "/exito/dev/api/orders", "query": {"culture": "es-CO", "limit": "3"},
-                      "status": 200, "authorized": True}
+                      "status": 200, "authorized": True, "body": None}
     assert (log[1]["status"], log[1]["authorized"]) == (401, False)
     assert (log[2]["path"], log[2]["status"]) == ("/exito/unknown", 404) and len(log) == 3
     assert requests.delete(f"{base}/_sandbox/requests", timeout=5).json() == {"deleted": 3}
