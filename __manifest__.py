@@ -23,6 +23,8 @@ retries by itself and never loses an order.
         "views/marketplace_listing_views.xml",
         "views/product_views.xml",
         "views/sale_order_views.xml",
+        "views/marketplace_settlement_views.xml",
+        "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",
         "views/marketplace_menus.xml",
     ],

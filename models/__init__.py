@@ -8,3 +8,7 @@ from . import product
 from . import res_partner
 from . import res_config_settings
 from . import sale_order
+from . import stock_picking
+from . import marketplace_listing_exito
+from . import marketplace_settlement
+from . import marketplace_publish_wizard

@@ -250,32 +250,51 @@ class MarketplaceAccount(models.Model):
     def _cron_import_orders(self):
         """Scheduled action: queue a read of new orders for every automated account."""
         accounts = self.search([("auto_import", "=", True)])
-        accounts._enqueue_order_fetch()
+        accounts._enqueue_order_fetch(status_reads=True)
         if accounts:
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
 
-    def _enqueue_order_fetch(self, now=False):
-        """Queue one "read new orders" job per account, unless one is still unfinished.
+    def _get_status_queries(self):
+        """Order reads that look for status changes of imported orders (cancellations); the
+        orders they find are never imported, only compared with their sale orders."""
+        self.ensure_one()
+        return []
+
+    def _enqueue_order_fetch(self, now=False, status_reads=False):
+        """Queue one "read new orders" job per account (plus, with ``status_reads``, one per
+        status query), unless the same read is still unfinished.
 
         :param bool now: make an unfinished read due at once (a user asked for it)
+        :param bool status_reads: also look for status changes of imported orders (the
+            scheduled import does; the Import Orders button only reads new orders)
         """
         Job = self.env["marketplace.job"].sudo()
         unfinished = Job.search([("account_id", "in", self.ids), ("job_type", "=", "fetch_orders"),
                                  ("state", "in", ("pending", "failed"))])
         if now:
             unfinished.write({"next_attempt_date": fields.Datetime.now()})
-        started = fields.Datetime.now()
-        Job.create([
-            {
-                "name": self.env._("Read new orders of %(account)s", account=account.name),
-                "account_id": account.id,
-                "job_type": "fetch_orders",
-                "priority": 5,
-                "payload": {"query": account._serialize_query(account._get_order_query()),
-                            "cursor": None, "pages": 0, "started_at": fields.Datetime.to_string(started)},
-            }
-            for account in self - unfinished.account_id
-        ])
+        running = {(job.account_id.id, (job.payload or {}).get("purpose", "new")) for job in unfinished}
+        started = fields.Datetime.to_string(fields.Datetime.now())
+        values = []
+        for account in self:
+            reads = [("new", account._get_order_query())]
+            if status_reads:
+                reads += [(f"status:{query.status}", query) for query in account._get_status_queries()]
+            for purpose, query in reads:
+                if (account.id, purpose) in running:
+                    continue
+                name = (self.env._("Read new orders of %(account)s", account=account.name) if purpose == "new"
+                        else self.env._("Read status changes of %(account)s orders (%(status)s)",
+                                        account=account.name, status=query.status))
+                values.append({
+                    "name": name,
+                    "account_id": account.id,
+                    "job_type": "fetch_orders",
+                    "priority": 5,
+                    "payload": {"query": account._serialize_query(query), "purpose": purpose,
+                                "cursor": None, "pages": 0, "started_at": started},
+                })
+        Job.create(values)
 
     @staticmethod
     def _serialize_query(query):
@@ -300,10 +319,15 @@ class MarketplaceAccount(models.Model):
         payload = job.payload
         with self._get_client() as client:
             page = client.get_orders_page(self._deserialize_query(payload["query"]), payload.get("cursor"))
-        self._enqueue_orders(page.orders)
+        if payload.get("purpose", "new") == "new":
+            self._enqueue_orders(page.orders)
+        else:
+            self._enqueue_status_changes(page.orders, payload["query"]["status"])
         if page.next_cursor:
             job.payload = dict(payload, cursor=page.next_cursor, pages=payload.get("pages", 0) + 1)
             return True
+        if payload.get("purpose", "new") != "new":
+            return False
         started = fields.Datetime.to_datetime(payload["started_at"])
         values = {"state": "connected", "last_error": False}
         if not self.last_sync_date or started > self.last_sync_date:
@@ -337,6 +361,79 @@ class MarketplaceAccount(models.Model):
             }
             for key, raw in by_key.items()
         ])
+
+    def _enqueue_status_changes(self, raw_orders, status):
+        """Queue one "apply status" job per imported order that the marketplace now lists
+        with ``status``; orders never imported are left alone.
+
+        :return: the new jobs
+        """
+        self.ensure_one()
+        Job = self.env["marketplace.job"].sudo()
+        orders = self.env["sale.order"]._marketplace_find_orders(self, [raw.ref for raw in raw_orders])
+        by_key = {f"status:{raw.ref}:{status}": raw for raw in raw_orders
+                  if raw.ref in orders and orders[raw.ref].state != "cancel"}
+        if not by_key:
+            return Job
+        existing = Job.search_fetch(
+            [("account_id", "=", self.id), ("dedupe_key", "in", list(by_key))], ["dedupe_key"])
+        for key in existing.mapped("dedupe_key"):
+            by_key.pop(key)
+        label = self._marketplace_label()
+        return Job.create([{
+            "name": self.env._("%(marketplace)s order %(number)s: status %(status)s", marketplace=label,
+                               number=raw.number or raw.ref, status=status),
+            "account_id": self.id,
+            "job_type": "order_status",
+            "dedupe_key": key,
+            "payload": raw.payload,
+        } for key, raw in by_key.items()])
+
+    # -- operations each marketplace implements (see marketplace_account_<marketplace>.py) --
+
+    def _unsupported(self, operation):
+        raise UserError(self.env._("%(marketplace)s does not support %(operation)s.",
+                                   marketplace=self._marketplace_label(), operation=operation))
+
+    def _apply_order_status(self, job):
+        """Apply the status change stored in ``job`` to the imported sale order."""
+        self._unsupported(self.env._("order status changes"))
+
+    def _push_tracking(self, job):
+        """Send what the delivery of ``job`` shipped, with its tracking reference."""
+        self._unsupported(self.env._("tracking"))
+
+    def _upload_invoice(self, job):
+        """Upload the PDF of the invoice of ``job``."""
+        self._unsupported(self.env._("invoice upload"))
+
+    def _push_products(self, job):
+        """Publish the listings of ``job``."""
+        self._unsupported(self.env._("product publication"))
+
+    def _poll_products(self, job):
+        """Read the result of the last product publication; :data:`AGAIN` while it runs."""
+        self._unsupported(self.env._("product publication"))
+
+    def _push_offers(self, job):
+        """Send the offers (price, stock) of the listings of ``job``."""
+        self._unsupported(self.env._("offers"))
+
+    def _apply_product_callback(self, job):
+        """Apply the moderation results stored in ``job``."""
+        self._unsupported(self.env._("moderation callbacks"))
+
+    def _apply_offer_callback(self, job):
+        """Apply the offer results stored in ``job``."""
+        self._unsupported(self.env._("offer callbacks"))
+
+    def _fetch_settlements_page(self, job):
+        """Read one page of settlements; :data:`AGAIN` while pages remain."""
+        self._unsupported(self.env._("settlements"))
+
+    def _get_label(self, picking):
+        """Fetch the marketplace's shipping label of ``picking``: ``(file name, PDF bytes)``."""
+        self._unsupported(self.env._("shipping labels"))
 
     # -- notifications --------------------------------------------------------------------
 

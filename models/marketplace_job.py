@@ -18,6 +18,11 @@ _logger = logging.getLogger(__name__)
 DUE_STATES = ("pending", "failed")
 #: what a handler returns for a job that made progress and must run again (next page)
 AGAIN = "again"
+#: what a handler returns for a job that must wait (the marketplace is busy) without it
+#: counting as a failed attempt
+LATER = "later"
+#: seconds a job that returned LATER waits
+LATER_DELAY = 60
 
 DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_RETRY_DELAY = 60  # seconds before the first retry; doubles on each attempt
@@ -45,7 +50,19 @@ class MarketplaceJob(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True, precompute=True)
     marketplace = fields.Selection(related="account_id.marketplace", store=True, precompute=True)
     job_type = fields.Selection(
-        selection=[("fetch_orders", "Read new orders"), ("import_order", "Import order")],
+        selection=[
+            ("fetch_orders", "Read new orders"),
+            ("import_order", "Import order"),
+            ("order_status", "Apply order status"),
+            ("push_tracking", "Send tracking"),
+            ("upload_invoice", "Upload invoice"),
+            ("push_products", "Publish products"),
+            ("poll_products", "Check product publication"),
+            ("push_offers", "Send offers"),
+            ("product_callback", "Apply moderation result"),
+            ("offer_callback", "Apply offer result"),
+            ("fetch_settlements", "Read settlements"),
+        ],
         string="Type", required=True, readonly=True, index=True)
     state = fields.Selection(
         selection=[
@@ -235,6 +252,15 @@ class MarketplaceJob(models.Model):
         return {
             "fetch_orders": "_handle_fetch_orders",
             "import_order": "_handle_import_order",
+            "order_status": "_handle_order_status",
+            "push_tracking": "_handle_push_tracking",
+            "upload_invoice": "_handle_upload_invoice",
+            "push_products": "_handle_push_products",
+            "poll_products": "_handle_poll_products",
+            "push_offers": "_handle_push_offers",
+            "product_callback": "_handle_product_callback",
+            "offer_callback": "_handle_offer_callback",
+            "fetch_settlements": "_handle_fetch_settlements",
         }[job_type]
 
     def _run_handler(self, job_type):
@@ -263,6 +289,8 @@ class MarketplaceJob(models.Model):
             jobs.write({"state": "done", "attempts": attempts + 1, "date_done": now, "last_error": False})
         again = self.filtered(lambda job: outcomes.get(job.id) == AGAIN)
         again.write({"state": "pending", "attempts": 0, "next_attempt_date": now, "last_error": False})
+        later = self.filtered(lambda job: outcomes.get(job.id) == LATER)
+        later.write({"state": "pending", "next_attempt_date": now + timedelta(seconds=LATER_DELAY)})
         for job in self:
             if isinstance(outcomes.get(job.id), BaseException):
                 job._record_failure(outcomes[job.id])
@@ -318,3 +346,57 @@ class MarketplaceJob(models.Model):
     def _handle_import_order(self):
         """Turn stored order payloads into sale orders (all jobs belong to one account)."""
         return self.account_id._import_order_jobs(self)
+
+    def _run_each(self, method_name):
+        """Run ``account.<method_name>(job)`` for each job in its own savepoint.
+
+        Used by jobs that talk to a marketplace: one job's failure must not roll back (and
+        so repeat) what the others already sent. The method may return :data:`AGAIN`.
+        """
+        outcomes = {}
+        for job in self:
+            try:
+                with self.env.cr.savepoint():
+                    result = getattr(job.account_id, method_name)(job)
+            except Exception as error:  # noqa: BLE001 - recorded on the job
+                outcomes[job.id] = error
+            else:
+                if result in (AGAIN, LATER):
+                    outcomes[job.id] = result
+        return outcomes
+
+    def _handle_order_status(self):
+        """Apply a status change of an imported order (a cancellation on the marketplace)."""
+        return self._run_each("_apply_order_status")
+
+    def _handle_push_tracking(self):
+        """Tell the marketplace what a validated delivery shipped."""
+        return self._run_each("_push_tracking")
+
+    def _handle_upload_invoice(self):
+        """Send a posted invoice's PDF to the marketplace."""
+        return self._run_each("_upload_invoice")
+
+    def _handle_push_products(self):
+        """Publish a batch of listings (product content)."""
+        return self._run_each("_push_products")
+
+    def _handle_poll_products(self):
+        """Read the result of the last product publication."""
+        return self._run_each("_poll_products")
+
+    def _handle_push_offers(self):
+        """Send a batch of offers (price and stock)."""
+        return self._run_each("_push_offers")
+
+    def _handle_product_callback(self):
+        """Apply a moderation result the marketplace sent."""
+        return self._run_each("_apply_product_callback")
+
+    def _handle_offer_callback(self):
+        """Apply an offer result the marketplace sent."""
+        return self._run_each("_apply_offer_callback")
+
+    def _handle_fetch_settlements(self):
+        """Read one page of the marketplace's settlements (billing documents)."""
+        return self._run_each("_fetch_settlements_page")

@@ -45,6 +45,30 @@ class SaleOrder(models.Model):
             ["marketplace_order_ref"])
         return {order.marketplace_order_ref: order for order in orders}
 
+    marketplace_cancelled = fields.Boolean(
+        string="Cancelled on Marketplace", readonly=True, copy=False,
+        help="The marketplace cancelled this order after it had shipped or been invoiced: check it.")
+
+    def _marketplace_cancel(self, order, message):
+        """The marketplace cancelled the order: cancel it in Odoo, or flag it (with an activity)
+        when goods already left or an invoice is posted, which a person must sort out."""
+        self.ensure_one()
+        self.marketplace_status = order.status
+        if self.state == "cancel":
+            return
+        shipped = self.picking_ids.filtered(lambda picking: picking.state == "done")
+        invoiced = self.invoice_ids.filtered(lambda move: move.state == "posted")
+        if shipped or invoiced:
+            self.marketplace_cancelled = True
+            self.message_post(body=message + " " + self.env._(
+                "The order was already shipped or invoiced, so it was left as it is."))
+            self.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=(self.user_id or self.marketplace_account_id._responsible()).id,
+                summary=self.env._("Cancelled on the marketplace after shipping"), note=message)
+            return
+        self._action_cancel()
+        self.message_post(body=message)
+
     def _marketplace_check_total(self, order):
         """The Odoo order must total what the buyer paid on the marketplace.
 

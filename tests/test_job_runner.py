@@ -127,10 +127,15 @@ class TestJobRunner(MarketplaceCase):
     def test_scheduled_import_queues_reads_for_automated_accounts_only(self):
         manual = self.create_account(self.env["res.company"].create({"name": "B"}), auto_import=False)
         self.env["marketplace.account"]._cron_import_orders()
-        self.assertEqual(len(self.fetch_job()), 1)
+        reads = self.jobs_of("fetch_orders")
         self.assertFalse(self.jobs_of("fetch_orders", manual))
-        query = self.fetch_job().payload["query"]
-        self.assertEqual(query, {"date_from": "2026-11-01", "date_to": None, "status": "35"})
+        by_purpose = {job.payload["purpose"]: job.payload["query"] for job in reads}
+        self.assertEqual(by_purpose["new"], {"date_from": "2026-11-01", "date_to": None, "status": "35"})
+        # Cancellations on Éxito are looked for among the orders of the last 30 days.
+        self.assertEqual({purpose: query["status"] for purpose, query in by_purpose.items() if purpose != "new"},
+                         {"status:80": "80", "status:120": "120"})
+        self.env["marketplace.account"]._cron_import_orders()
+        self.assertEqual(self.jobs_of("fetch_orders"), reads, "unfinished reads are not queued twice")
 
     def test_next_read_starts_a_day_before_the_last_complete_one(self):
         self.account.last_sync_date = "2026-11-21 03:00:00"

@@ -1,0 +1,524 @@
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..marketplaces.exito import const as exito_const
+from ..marketplaces.exito import mapping as exito_mapping
+from ..marketplaces.records import ComboComponent, Dimensions, Offer, ProductListing
+from .marketplace_job import LATER
+
+
+class MarketplaceListing(models.Model):
+    """What Éxito needs to know of a product (content, specs, combo components) and where its
+    offer stands (last price and stock sent, answer of the marketplace)."""
+
+    _inherit = "marketplace.listing"
+
+    # Content (Éxito's product fields)
+    exito_category = fields.Char(string="Éxito Category ID", help="Category id on Éxito (e.g. 27193).")
+    brand = fields.Char()
+    keywords = fields.Char(help="Comma-separated search words (at most 500 characters).")
+    exito_product_type = fields.Selection(
+        selection=[("Technology", "Technology"), ("Clothing", "Clothing")], string="Product Type",
+        default="Technology", help="Clothing products are variants of a parent reference with a size and a colour.")
+    parent_reference = fields.Char(
+        help="Variants of one product share it (Éxito's ParentReference). Defaults to the template's reference.")
+    spec_ids = fields.One2many("marketplace.listing.spec", "listing_id", string="Specifications")
+    component_ids = fields.One2many(
+        "marketplace.listing.component", "listing_id", string="Combo Components",
+        help="A combo is sold as one product made of these components (Éxito's EanCombo).")
+    moderation_reason = fields.Char(readonly=True, copy=False)
+    moderation_date = fields.Datetime(readonly=True, copy=False)
+
+    # Offer
+    offer_state = fields.Selection(
+        selection=[
+            ("to_send", "To Send"),
+            ("sent", "Sent"),
+            ("active", "Active"),
+            ("needs_approval", "Needs Price Approval"),
+            ("error", "Refused"),
+        ],
+        string="Offer", readonly=True, copy=False, index=True)
+    offer_dirty = fields.Boolean(
+        readonly=True, copy=False, default=True,
+        help="Stock or price may have changed since the last offer was sent.")
+    offer_price = fields.Float(string="Price Sent", readonly=True, copy=False)
+    offer_stock = fields.Integer(string="Stock Sent", readonly=True, copy=False)
+    offer_date = fields.Datetime(string="Offer Sent On", readonly=True, copy=False)
+    offer_message = fields.Char(readonly=True, copy=False)
+    pending_price = fields.Float(string="Price Awaiting Approval", readonly=True, copy=False)
+
+    def init(self):
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS marketplace_listing_offer_dirty_index "
+            "ON marketplace_listing (account_id) WHERE offer_dirty AND active")
+
+    # -- catalog --------------------------------------------------------------------------
+
+    def _exito_attribute_value(self, attribute):
+        values = self.product_id.product_template_attribute_value_ids.filtered(
+            lambda value: value.attribute_id == attribute)
+        return values[:1].name or ""
+
+    def _exito_listing_record(self):
+        """This listing as the ``ProductListing`` Éxito's products API takes."""
+        self.ensure_one()
+        product, account = self.product_id, self.account_id
+        base_url = product.get_base_url()
+        images = [f"{base_url}/web/image/product.product/{product.id}/image_1920/{product.id}.jpg"] \
+            if product.image_1920 else []
+        clothing = self.exito_product_type == "Clothing"
+        weight = product.weight or 0
+        return ProductListing(
+            ean=self.ean or "",
+            seller_sku=self.seller_sku or "",
+            name=product.name or "",
+            category=self.exito_category or "",
+            brand=self.brand or "",
+            description=product.description_sale or product.name or "",
+            keywords=self.keywords or "",
+            product_type=self.exito_product_type or "Technology",
+            package=Dimensions(height=1, length=1, width=1, weight=weight or 1),
+            product=Dimensions(height=1, length=1, width=1, weight=weight or 1),
+            images=images,
+            combo_eans=[component.product_id.barcode or "" for component in self.component_ids],
+            features=[(spec.label or spec.name, spec.value) for spec in self.spec_ids if spec.value],
+            parent_reference=(self.parent_reference or product.product_tmpl_id.default_code
+                              or f"T{product.product_tmpl_id.id}") if clothing else "",
+            son_reference=(self.ean or "") if clothing else "",
+            size=self._exito_attribute_value(account.exito_size_attribute_id) if clothing else "",
+            color=self._exito_attribute_value(account.exito_color_attribute_id) if clothing else "",
+            hex_colour_name=self._exito_attribute_value(account.exito_color_attribute_id) if clothing else "",
+        )
+
+    def _exito_problems(self, record):
+        problems = list(exito_mapping.validate_listing(record))
+        missing = self.spec_ids.filtered(lambda spec: spec.required and not spec.value)
+        if missing:
+            problems.append(self.env._("Required specifications without a value: %(specs)s",
+                                       specs=", ".join(missing.mapped("name"))))
+        return problems
+
+    def action_publish(self):
+        """Send the listings' content to the marketplace (in batches it accepts)."""
+        for account, listings in self.grouped("account_id").items():
+            account._queue_product_push(listings)
+        return True
+
+    def action_load_specs(self):
+        """Show the specifications the listing's category asks for."""
+        for listing in self:
+            if not listing.exito_category:
+                raise UserError(self.env._("Set the Éxito category of %(listing)s first.",
+                                           listing=listing.display_name))
+            with listing.account_id._get_client() as client:
+                specs = client.get_category_specs(listing.exito_category)
+            known = {spec.name: spec for spec in listing.spec_ids}
+            commands = []
+            for spec in specs:
+                values = {"name": spec.name, "label": spec.label, "group": spec.group, "required": spec.required,
+                          "allowed_values": ", ".join(spec.values)}
+                if spec.name in known:
+                    commands.append(fields.Command.update(known[spec.name].id, values))
+                else:
+                    commands.append(fields.Command.create(values))
+            listing.spec_ids = commands
+        return True
+
+    # -- offers ---------------------------------------------------------------------------
+
+    def action_approve_price(self):
+        """The seller confirms a price change over 30%: send it again with PriceApproval."""
+        listings = self.filtered(lambda listing: listing.offer_state == "needs_approval")
+        for account, group in listings.grouped("account_id").items():
+            account._queue_offer_jobs(group, price_approval=True)
+        return True
+
+    def action_push_offer(self):
+        """Send the offers of these listings now, changed or not."""
+        for account, listings in self.grouped("account_id").items():
+            account._queue_offer_jobs(listings)
+        return True
+
+    def _offer_values(self):
+        """``{listing id: (price, stock)}``: price from the account's pricelist, stock as the free
+        quantity of the account's warehouse minus the safety stock. Stock is read with one SQL
+        query over quants for all listings (the ORM's ``free_qty`` is computed per product)."""
+        result = {}
+        for account, listings in self.grouped("account_id").items():
+            products = listings.product_id
+            free = {}
+            if account.warehouse_id and products:
+                parent_path = account.warehouse_id.view_location_id.parent_path
+                self.env["stock.quant"].flush_model(["quantity", "reserved_quantity", "location_id", "product_id"])
+                self.env.cr.execute(SQL(
+                    """SELECT quant.product_id, SUM(quant.quantity - quant.reserved_quantity)
+                         FROM stock_quant quant JOIN stock_location location ON location.id = quant.location_id
+                        WHERE quant.product_id = ANY(%s) AND location.usage = 'internal'
+                          AND location.parent_path LIKE %s
+                     GROUP BY quant.product_id""", products.ids, f"{parent_path}%"))
+                free = dict(self.env.cr.fetchall())
+            prices = account.pricelist_id._get_products_price(products, 1.0) if account.pricelist_id else {}
+            buffer = account.stock_buffer or 0
+            for listing in listings:
+                product = listing.product_id
+                price = prices.get(product.id, product.lst_price)
+                stock = max(0, math.floor(free.get(product.id, 0) - buffer))
+                result[listing.id] = (round(price, 2), stock)
+        return result
+
+    def _exito_offer(self, price, stock, stock_changed, combo_prices=None):
+        self.ensure_one()
+        account = self.account_id
+        return Offer(
+            ean=self.ean or "",
+            price=price,
+            stock=stock,
+            seller_sku=self.seller_sku or "",
+            freight_cost=account.exito_freight_cost or None,
+            promise_delivery=account.exito_promise_delivery or "",
+            periodicity=int(account.exito_periodicity or 1),
+            warranty=account.exito_warranty or None,
+            free_shipping=account.exito_free_shipping,
+            stock_changed=stock_changed,
+            city_code=account.exito_dane_code or "",
+            address=account.exito_dispatch_address or "",
+            combo=[ComboComponent(ean=component.product_id.barcode or "", price=combo_prices[component.id],
+                                  quantity=int(component.quantity))
+                   for component in self.component_ids] if combo_prices else [],
+        )
+
+    def _combo_prices(self, price):
+        """Component prices of a combo: the components' list prices scaled so that their sum
+        (times quantity) equals the combo's price, as Éxito requires; the last absorbs rounding."""
+        self.ensure_one()
+        components = self.component_ids
+        if not components:
+            return None
+        weights = [max(component.product_id.lst_price, 1) * component.quantity for component in components]
+        total_weight = sum(weights)
+        prices, allotted = {}, 0
+        for component, weight in zip(components[:-1], weights[:-1], strict=False):
+            unit = round(price * weight / total_weight / component.quantity)
+            prices[component.id] = unit
+            allotted += unit * component.quantity
+        last = components[-1]
+        prices[last.id] = (price - allotted) / last.quantity
+        return prices
+
+
+class MarketplaceListingSpec(models.Model):
+    _name = "marketplace.listing.spec"
+    _description = "Marketplace Listing Specification"
+    _order = "required desc, id"
+
+    listing_id = fields.Many2one("marketplace.listing", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="listing_id.company_id", store=True)
+    group = fields.Char()
+    name = fields.Char(required=True)
+    label = fields.Char()
+    required = fields.Boolean(readonly=True)
+    allowed_values = fields.Char(readonly=True)
+    value = fields.Char()
+
+
+class MarketplaceListingComponent(models.Model):
+    _name = "marketplace.listing.component"
+    _description = "Marketplace Combo Component"
+
+    listing_id = fields.Many2one("marketplace.listing", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="listing_id.company_id", store=True)
+    product_id = fields.Many2one("product.product", required=True)
+    quantity = fields.Integer(default=1, required=True)
+
+
+class MarketplaceAccount(models.Model):
+    _inherit = "marketplace.account"
+
+    # Offer defaults (Éxito's offer fields)
+    auto_push_offers = fields.Boolean(
+        string="Send Offers Automatically", default=True,
+        help="A scheduled action sends price and stock of published listings when they change.")
+    stock_buffer = fields.Float(
+        string="Safety Stock", help="Units kept back: the marketplace sees the free quantity minus this.")
+    exito_promise_delivery = fields.Char(
+        string="Promise Delivery", default="1 a 10", help="Delivery promise, e.g. '1 a 10'.")
+    exito_periodicity = fields.Selection(
+        selection=[("1", "Business Days"), ("2", "Hours")], string="Promise In", default="1")
+    exito_warranty = fields.Integer(string="Warranty", default=1, help="Warranty sent with offers.")
+    exito_freight_cost = fields.Float(string="Average Freight Cost")
+    exito_free_shipping = fields.Boolean(string="Free Shipping")
+    exito_dane_code = fields.Char(string="Dispatch City (DANE)", help="Custom city of the offers (DaneCode).")
+    exito_dispatch_address = fields.Char(string="Dispatch Address")
+    exito_size_attribute_id = fields.Many2one("product.attribute", string="Size Attribute")
+    exito_color_attribute_id = fields.Many2one("product.attribute", string="Colour Attribute")
+
+    # -- products -------------------------------------------------------------------------
+
+    def _queue_product_push(self, listings):
+        """Queue the publication of ``listings`` in requests of at most 400 products."""
+        self.ensure_one()
+        limit = exito_const.MAX_PRODUCTS_PER_REQUEST
+        Job = self.env["marketplace.job"].sudo()
+        jobs = Job.create([{
+            "name": self.env._("Publish %(count)s products on %(account)s", count=len(chunk), account=self.name),
+            "account_id": self.id,
+            "job_type": "push_products",
+            "payload": {"listing_ids": chunk.ids},
+        } for chunk in (listings[index:index + limit] for index in range(0, len(listings), limit))])
+        listings.write({"state": "draft", "last_error": False})
+        self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+        return jobs
+
+    def _push_products(self, job):
+        if self.marketplace != "exito":
+            return super()._push_products(job)
+        listings = self.env["marketplace.listing"].browse(job.payload["listing_ids"]).exists()
+        client = self._get_client()
+        if client.get_bulk_status().active:
+            return LATER  # Éxito takes no new products while a bulk process runs
+        ready, records = self.env["marketplace.listing"], []
+        for listing in listings:
+            record = listing._exito_listing_record()
+            problems = listing._exito_problems(record)
+            if problems:
+                listing.write({"state": "error", "last_error": "\n".join(problems)})
+            else:
+                ready |= listing
+                records.append(record)
+        if not records:
+            return None
+        result = client.create_products(records)
+        refused = {issue.ean: issue.message for issue in result.issues}
+        now = fields.Datetime.now()
+        for listing, record in zip(ready, records, strict=True):
+            if record.ean in refused or listing.ean in refused:
+                listing.write({"state": "error", "last_error": refused.get(record.ean) or refused[listing.ean]})
+            else:
+                listing.write({"state": "pending", "last_error": False, "last_push_date": now,
+                               "last_pushed_values": exito_mapping.listing_payload(record)})
+        self.env["marketplace.job"].sudo().create({
+            "name": self.env._("Check publication on %(account)s", account=self.name),
+            "account_id": self.id,
+            "job_type": "poll_products",
+            "dedupe_key": f"poll_products:{job.id}",
+            "payload": {"listing_ids": ready.ids},
+            "next_attempt_date": now,
+        })
+        return None
+
+    def _poll_products(self, job):
+        if self.marketplace != "exito":
+            return super()._poll_products(job)
+        with self._get_client() as client:
+            status = client.get_bulk_status()
+        if status.active:
+            return LATER
+        listings = self.env["marketplace.listing"].browse(job.payload["listing_ids"]).exists()
+        by_ean = {listing.ean: listing for listing in listings}
+        for issue in status.issues:
+            if issue.ean in by_ean:
+                by_ean[issue.ean].write({"state": "error", "last_error": issue.message})
+        return None
+
+    # -- offers ---------------------------------------------------------------------------
+
+    @api.model
+    def _cron_push_offers(self):
+        """Scheduled action: send the offers whose price or stock changed."""
+        accounts = self.search([("auto_push_offers", "=", True), ("marketplace", "=", "exito")])
+        for account in accounts:
+            account._queue_changed_offers()
+        if accounts:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+
+    def _queue_changed_offers(self, full=False):
+        """Queue offer jobs for the published listings whose price or stock differ from what
+        was last sent. Only listings marked dirty (stock moved, price edited) are looked at,
+        unless ``full``.
+
+        :return: the listings queued
+        """
+        self.ensure_one()
+        domain = [("account_id", "=", self.id), ("state", "=", "published"),
+                  ("offer_state", "!=", "needs_approval")]
+        if not full:
+            domain.append(("offer_dirty", "=", True))
+        listings = self.env["marketplace.listing"].search(domain)
+        values = listings._offer_values()
+        changed = listings.filtered(
+            lambda listing: not listing.offer_date or (listing.offer_price, listing.offer_stock) != values[listing.id])
+        listings.offer_dirty = False
+        if changed:
+            self._queue_offer_jobs(changed)
+        return changed
+
+    def _queue_offer_jobs(self, listings, price_approval=False):
+        """Queue offer jobs in requests within Éxito's row limit (combo components count)."""
+        self.ensure_one()
+        limit = exito_const.MAX_OFFERS_PER_REQUEST
+        chunks, chunk, rows = [], [], 0
+        for listing in listings:
+            size = 1 + len(listing.component_ids)
+            if chunk and rows + size > limit:
+                chunks.append(chunk)
+                chunk, rows = [], 0
+            chunk.append(listing.id)
+            rows += size
+        if chunk:
+            chunks.append(chunk)
+        listings.offer_state = "to_send"
+        return self.env["marketplace.job"].sudo().create([{
+            "name": self.env._("Send %(count)s offers to %(account)s", count=len(ids), account=self.name),
+            "account_id": self.id,
+            "job_type": "push_offers",
+            "payload": {"listing_ids": ids, "price_approval": price_approval},
+        } for ids in chunks])
+
+    def _push_offers(self, job):
+        if self.marketplace != "exito":
+            return super()._push_offers(job)
+        listings = self.env["marketplace.listing"].browse(job.payload["listing_ids"]).exists()
+        values = listings._offer_values()
+        offers, problems = [], {}
+        for listing in listings:
+            price, stock = values[listing.id]
+            offer = listing._exito_offer(price, stock, stock_changed=not listing.offer_date
+                                         or stock != listing.offer_stock,
+                                         combo_prices=listing._combo_prices(price))
+            issues = exito_mapping.validate_offer(offer)
+            if issues:
+                problems[listing.id] = "\n".join(issues)
+            offers.append((listing, offer))
+        for listing_id, message in problems.items():
+            self.env["marketplace.listing"].browse(listing_id).write(
+                {"offer_state": "error", "offer_message": message})
+        offers = [(listing, offer) for listing, offer in offers if listing.id not in problems]
+        if not offers:
+            return None
+        with self._get_client() as client:
+            result = client.push_offers([offer for _listing, offer in offers],
+                                        price_approval=bool(job.payload.get("price_approval")))
+        issues = {issue.ean: issue for issue in result.issues}
+        now = fields.Datetime.now()
+        refused = []
+        for listing, offer in offers:
+            issue = issues.get(offer.ean)
+            if issue and issue.needs_price_approval:
+                listing.write({"offer_state": "needs_approval", "offer_message": issue.message,
+                               "pending_price": offer.price})
+                refused.append(listing)
+            elif issue:
+                listing.write({"offer_state": "error", "offer_message": issue.message, "offer_date": now,
+                               "offer_price": offer.price, "offer_stock": offer.stock})
+                refused.append(listing)
+            else:
+                listing.write({"offer_state": "sent", "offer_message": False, "offer_date": now,
+                               "offer_price": offer.price, "offer_stock": offer.stock, "pending_price": 0})
+        if refused:
+            self._schedule_unique_activity(
+                self.env._("Offers need attention"),
+                "; ".join(f"{listing.display_name}: {listing.offer_message}" for listing in refused))
+        return None
+
+    # -- callbacks ------------------------------------------------------------------------
+
+    def _apply_product_callback(self, job):
+        if self.marketplace != "exito":
+            return super()._apply_product_callback(job)
+        results = exito_mapping.moderation_results(job.payload)
+        Listing = self.env["marketplace.listing"]
+        skus = [result.seller_sku for result in results if result.seller_sku]
+        listings = Listing.search([("account_id", "=", self.id), "|",
+                                   ("ean", "in", [result.ean for result in results]), ("seller_sku", "in", skus)])
+        by_sku = {listing.seller_sku: listing for listing in listings if listing.seller_sku}
+        by_ean = {listing.ean: listing for listing in listings if listing.ean}
+        now = fields.Datetime.now()
+        rejected = []
+        for result in results:
+            listing = by_sku.get(result.seller_sku) or by_ean.get(result.ean)
+            if not listing:
+                continue
+            values = {"state": "published" if result.approved else "rejected", "moderation_date": now,
+                      "moderation_reason": False if result.approved else (result.reason or result.comment),
+                      "offer_dirty": True}
+            if result.approved and result.ean and result.ean != listing.ean:
+                values["marketplace_sku"] = result.ean  # a generic EAN Éxito assigned
+            listing.write(values)
+            if not result.approved:
+                rejected.append(f"{listing.display_name}: {result.reason or result.comment}")
+        if rejected:
+            self._schedule_unique_activity(self.env._("Listings rejected by the marketplace"), "; ".join(rejected))
+        return None
+
+    def _apply_offer_callback(self, job):
+        if self.marketplace != "exito":
+            return super()._apply_offer_callback(job)
+        notifications = exito_mapping.offer_notifications(job.payload)
+        listings = self.env["marketplace.listing"].search(
+            [("account_id", "=", self.id), ("ean", "in", [note.ean for note in notifications])])
+        by_ean = {listing.ean: listing for listing in listings}
+        messages = {}
+        for note in notifications:
+            messages.setdefault(note.ean, []).append(note)
+        refused = []
+        for ean, notes in messages.items():
+            listing = by_ean.get(ean)
+            if not listing:
+                continue
+            errors = [note.message for note in notes if not note.ok]
+            if errors:
+                listing.write({"offer_state": "error", "offer_message": "; ".join(errors)})
+                refused.append(f"{listing.display_name}: {'; '.join(errors)}")
+            else:
+                listing.write({"offer_state": "active", "offer_message": False})
+        if refused:
+            self._schedule_unique_activity(self.env._("Offers need attention"), "; ".join(refused))
+        return None
+
+
+class StockQuant(models.Model):
+    _inherit = "stock.quant"
+
+    @api.model
+    def _update_available_quantity(self, product_id, location_id, *args, **kwargs):
+        result = super()._update_available_quantity(product_id, location_id, *args, **kwargs)
+        self.env["marketplace.listing"]._mark_offer_dirty(product_id)
+        return result
+
+    @api.model
+    def _update_reserved_quantity(self, product_id, location_id, *args, **kwargs):
+        result = super()._update_reserved_quantity(product_id, location_id, *args, **kwargs)
+        self.env["marketplace.listing"]._mark_offer_dirty(product_id)
+        return result
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "list_price" in vals:
+            self.env["marketplace.listing"]._mark_offer_dirty(self.product_variant_ids)
+        return res
+
+
+class MarketplaceListingDirty(models.Model):
+    _inherit = "marketplace.listing"
+
+    @api.model
+    def _mark_offer_dirty(self, products):
+        """Stock of ``products`` moved: their offers must be looked at again (one UPDATE, no ORM
+        cache involved; the cron reads the flag with a query)."""
+        if not products:
+            return
+        self.flush_model(["offer_dirty"])
+        self.env.cr.execute(SQL(
+            "UPDATE marketplace_listing SET offer_dirty = TRUE WHERE product_id = ANY(%s) AND NOT offer_dirty",
+            list(products.ids)))
+        if self.env.cr.rowcount:
+            self.invalidate_model(["offer_dirty"])
+

@@ -1,0 +1,173 @@
+import base64
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..marketplaces.base import MarketplaceError
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    marketplace_account_id = fields.Many2one(related="sale_id.marketplace_account_id", string="Marketplace Account")
+    marketplace_tracking_state = fields.Selection(
+        selection=[("to_send", "To Send"), ("sent", "Sent"), ("error", "Refused")],
+        string="Marketplace Tracking", readonly=True, copy=False,
+        help="Whether the marketplace was told what this delivery shipped.")
+    marketplace_label_id = fields.Many2one("ir.attachment", string="Marketplace Label", readonly=True, copy=False)
+    marketplace_label_error = fields.Char(string="Label Problem", readonly=True, copy=False)
+
+    def _action_done(self):
+        res = super()._action_done()
+        self._marketplace_queue_tracking()
+        return res
+
+    def _marketplace_is_shipment(self):
+        """A delivery to the buyer of a marketplace order whose account sends tracking."""
+        self.ensure_one()
+        account = self.sale_id.marketplace_account_id
+        return bool(account and account.push_tracking and self.picking_type_code == "outgoing"
+                    and self.location_dest_id.usage == "customer")
+
+    def _marketplace_queue_tracking(self):
+        """Record "tracking to send" as a job: the marketplace is never called while a user
+        validates a delivery (a marketplace failure must not block the warehouse)."""
+        pickings = self.filtered(lambda picking: picking.state == "done" and picking._marketplace_is_shipment())
+        if not pickings:
+            return
+        Job = self.env["marketplace.job"].sudo()
+        existing = set(Job.search([("dedupe_key", "in", [f"tracking:{picking.id}" for picking in pickings])])
+                       .mapped("dedupe_key"))
+        pickings = pickings.filtered(lambda picking: f"tracking:{picking.id}" not in existing)
+        Job.create([{
+            "name": self.env._("Tracking of %(picking)s", picking=picking.name),
+            "account_id": picking.sale_id.marketplace_account_id.id,
+            "job_type": "push_tracking",
+            "dedupe_key": f"tracking:{picking.id}",
+            "payload": {"picking_id": picking.id},
+            "res_model": picking._name,
+            "res_id": picking.id,
+        } for picking in pickings])
+        pickings.marketplace_tracking_state = "to_send"
+        if pickings:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+
+    def _marketplace_moves_to_report(self):
+        """Done moves of marketplace lines that the marketplace was not told about yet: a
+        backorder reports only what it shipped itself."""
+        self.ensure_one()
+        return self.move_ids.filtered(
+            lambda move: move.state == "done" and move.quantity > 0 and move.sale_line_id.marketplace_line_ref
+            and not move.sale_line_id.marketplace_shipped)
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("carrier_tracking_ref"):
+            # A tracking job that failed for want of a reference can go now.
+            jobs = self.env["marketplace.job"].sudo().search([
+                ("dedupe_key", "in", [f"tracking:{picking.id}" for picking in self]),
+                ("state", "in", ("failed", "dead"))])
+            jobs.action_retry()
+        return res
+
+    def action_marketplace_label(self):
+        """Download the marketplace's shipping label (fetched once, then kept on the delivery)."""
+        self.ensure_one()
+        if not self.marketplace_label_id:
+            if not self.sale_id.marketplace_account_id:
+                raise UserError(self.env._("%(picking)s is not the delivery of a marketplace order.",
+                                           picking=self.name))
+            try:
+                name, content = self.sale_id.marketplace_account_id._get_label(self)
+            except MarketplaceError as error:
+                message = self.env["marketplace.job"]._describe_error(error)
+                self.sudo().marketplace_label_error = message
+                raise UserError(self.env._("The marketplace gave no label: %(reason)s", reason=message)) from None
+            attachment = self.env["ir.attachment"].create({
+                "name": name,
+                "datas": base64.b64encode(content),
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            })
+            self.write({"marketplace_label_id": attachment.id, "marketplace_label_error": False})
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.marketplace_label_id.id}?download=true",
+            "target": "new",
+        }
+
+
+class DeliveryCarrier(models.Model):
+    _inherit = "delivery.carrier"
+
+    exito_carrier_name = fields.Char(
+        string="Name on Éxito", help="The carrier's name as Éxito knows it, sent with tracking numbers.")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    marketplace_invoice_state = fields.Selection(
+        selection=[("to_upload", "To Upload"), ("uploaded", "Uploaded")],
+        string="Marketplace Upload", readonly=True, copy=False)
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._marketplace_queue_upload()
+        return posted
+
+    def _marketplace_orders(self):
+        self.ensure_one()
+        return self.invoice_line_ids.sale_line_ids.order_id.filtered(
+            lambda order: order.marketplace_account_id.upload_invoices)
+
+    def _marketplace_queue_upload(self):
+        """Record "invoice to upload" as a job (never call the marketplace while posting)."""
+        Job = self.env["marketplace.job"].sudo()
+        values = []
+        for invoice in self.filtered(lambda move: move.move_type == "out_invoice"):
+            for order in invoice._marketplace_orders():
+                key = f"invoice:{order.marketplace_order_ref}"
+                if Job.search_count([("account_id", "=", order.marketplace_account_id.id),
+                                     ("dedupe_key", "=", key)], limit=1):
+                    continue
+                values.append({
+                    "name": self.env._("Invoice %(invoice)s of order %(order)s", invoice=invoice.name,
+                                       order=order.marketplace_order_number or order.name),
+                    "account_id": order.marketplace_account_id.id,
+                    "job_type": "upload_invoice",
+                    "dedupe_key": key,
+                    "payload": {"move_id": invoice.id, "order_ref": order.marketplace_order_ref,
+                                "order_number": order.marketplace_order_number},
+                    "res_model": invoice._name,
+                    "res_id": invoice.id,
+                })
+                invoice.marketplace_invoice_state = "to_upload"
+        if values:
+            Job.create(values)
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+
+    def _marketplace_invoice_pdf(self):
+        """The invoice's PDF: the one Odoo already generated (sent or printed), else rendered
+        now and kept as the invoice's PDF, as sending it would."""
+        self.ensure_one()
+        if self.invoice_pdf_report_id:
+            content = self.invoice_pdf_report_id.raw
+        else:
+            content, _kind = self.env["ir.actions.report"]._render_qweb_pdf("account.account_invoices", self.ids)
+            if content and content.startswith(b"%PDF"):
+                self.invoice_pdf_report_file = base64.b64encode(content)
+        if not content or not content.startswith(b"%PDF"):
+            raise UserError(self.env._(
+                "Odoo could not make a PDF of invoice %(invoice)s (is wkhtmltopdf installed on the server?).",
+                invoice=self.name))
+        return content
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    marketplace_shipped = fields.Boolean(
+        string="Shipment Reported", readonly=True, copy=False,
+        help="The marketplace was told that this line shipped.")
