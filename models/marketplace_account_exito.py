@@ -91,12 +91,6 @@ class MarketplaceAccount(models.Model):
             date_from = max(date_from, self.import_from_date)
         return queries + [OrderQuery(date_from=date_from, status=status) for status in exito_const.CANCELLED_STATUSES]
 
-    def _prepare_sale_order_values(self, order, partner, shipping_partner, products):
-        values = super()._prepare_sale_order_values(order, partner, shipping_partner, products)
-        if self.marketplace == "exito" and not self.exito_seller_id and order.seller_id:
-            self.exito_seller_id = order.seller_id
-        return values
-
     # -- order changes --------------------------------------------------------------------
 
     def _apply_order_status(self, job):
@@ -217,9 +211,19 @@ class MarketplaceAccount(models.Model):
                         account.import_from_date.isoformat()},
         } for account in self - unfinished.account_id])
 
+    def _exito_seller_id_from_orders(self):
+        """The idSeller Éxito wrote in the last imported order (learnt here rather than during
+        the import, which must not write the account row that concurrent runners share)."""
+        job = self.env["marketplace.job"].search(
+            [("account_id", "=", self.id), ("job_type", "=", "import_order"), ("state", "=", "done")],
+            order="id desc", limit=1)
+        return job and self._get_client().parse_order(job.payload).seller_id or False
+
     def _fetch_settlements_page(self, job):
         if self.marketplace != "exito":
             return super()._fetch_settlements_page(job)
+        if not self.exito_seller_id:
+            self.exito_seller_id = self._exito_seller_id_from_orders()
         if not self.exito_seller_id:
             raise UserError(self.env._(
                 "Set your Éxito Seller ID on the account %(account)s (it is filled from the first imported order), "

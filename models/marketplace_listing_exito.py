@@ -94,8 +94,13 @@ class MarketplaceListing(models.Model):
             hex_colour_name=self._exito_attribute_value(account.exito_color_attribute_id) if clothing else "",
         )
 
+    def _translate_problems(self, problems):
+        """Rules the marketplace's mapping found broken, in the user's language."""
+        return [self.env._(problem.template, **problem.params) if isinstance(problem, exito_mapping.Problem)
+                else str(problem) for problem in problems]
+
     def _exito_problems(self, record):
-        problems = list(exito_mapping.validate_listing(record))
+        problems = self._translate_problems(exito_mapping.validate_listing(record))
         missing = self.spec_ids.filtered(lambda spec: spec.required and not spec.value)
         if missing:
             problems.append(self.env._("Required specifications without a value: %(specs)s",
@@ -167,7 +172,8 @@ class MarketplaceListing(models.Model):
                 product = listing.product_id
                 price = prices.get(product.id, product.lst_price)
                 stock = max(0, math.floor(free.get(product.id, 0) - buffer))
-                result[listing.id] = (round(price, 2), stock)
+                # Éxito takes whole pesos (api-notes: Price is an integer).
+                result[listing.id] = (round(price), stock)
         return result
 
     def _exito_offer(self, price, stock, stock_changed, combo_prices=None):
@@ -178,7 +184,9 @@ class MarketplaceListing(models.Model):
             price=price,
             stock=stock,
             seller_sku=self.seller_sku or "",
-            freight_cost=account.exito_freight_cost or None,
+            # Éxito's DiscountPrice is the "before" price shown struck through: never below Price.
+            discount_price=max(round(self.product_id.lst_price), price),
+            freight_cost=account.exito_freight_cost or 0.0,
             promise_delivery=account.exito_promise_delivery or "",
             periodicity=int(account.exito_periodicity or 1),
             warranty=account.exito_warranty or None,
@@ -389,7 +397,7 @@ class MarketplaceAccount(models.Model):
             offer = listing._exito_offer(price, stock, stock_changed=not listing.offer_date
                                          or stock != listing.offer_stock,
                                          combo_prices=listing._combo_prices(price))
-            issues = exito_mapping.validate_offer(offer)
+            issues = listing._translate_problems(exito_mapping.validate_offer(offer))
             if issues:
                 problems[listing.id] = "\n".join(issues)
             offers.append((listing, offer))

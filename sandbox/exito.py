@@ -79,6 +79,7 @@ CONTROL_ROUTES = [
     (re.compile(r"^/offers$"), {"GET": "_c_offers"}),
     (re.compile(r"^/callbacks$"), {"GET": "_c_callbacks", "POST": "_c_configure_callbacks"}),
     (re.compile(r"^/callbacks/log$"), {"GET": "_c_callback_log"}),
+    (re.compile(r"^/callbacks/flush$"), {"POST": "_c_flush_callbacks"}),
     (re.compile(r"^/moderate$"), {"POST": "_c_moderate"}),
     (re.compile(r"^/billing$"), {"GET": "_c_billing"}),
     (re.compile(r"^/billing/generate$"), {"POST": "_c_generate_billing"}),
@@ -316,6 +317,9 @@ class ExitoMarketplace(Marketplace):
 
     def _c_callback_log(self, request: Request, key: None) -> Response:
         return json_response(200, self.callbacks.log())
+
+    def _c_flush_callbacks(self, request: Request, key: None) -> Response:
+        return json_response(200, self.callbacks.flush())
 
     def _c_moderate(self, request: Request, key: None) -> Response:
         result = self.catalog.moderate_now(request.json())

@@ -19,7 +19,7 @@ from .core import BadRequest, expect_object
 
 TIMEOUT = 10
 DEFAULTS: dict[str, Any] = {"notifyproduct_url": None, "notifyoffer_url": None, "username": "", "password": "",
-                            "auto": True}
+                            "auto": True, "hold": False}
 MAX_ANSWER = 64 * 1024
 
 
@@ -34,6 +34,7 @@ class Callbacks:
         with self._lock:
             self._config = dict(DEFAULTS)
             self._log: list[dict] = []
+            self._held: list[tuple[str, list[dict]]] = []
             self._generation = getattr(self, "_generation", 0) + 1  # late threads of a previous run log nothing
 
     # -- configuration -------------------------------------------------------------------------------
@@ -51,8 +52,9 @@ class Callbacks:
         for key in ("username", "password"):
             if key in body and not isinstance(body[key], str):
                 raise BadRequest(f"{key} must be a string")
-        if "auto" in body and not isinstance(body["auto"], bool):
-            raise BadRequest("auto must be true or false")
+        for key in ("auto", "hold"):
+            if key in body and not isinstance(body[key], bool):
+                raise BadRequest(f"{key} must be true or false")
         with self._lock:
             self._config.update(body)
         return self.settings()
@@ -81,8 +83,19 @@ class Callbacks:
         """Send in a background thread when ``auto`` is on and the URL is set; whether it was started."""
         if not payload or not self.auto or not self.url(kind):
             return False
+        with self._lock:
+            if self._config["hold"]:
+                # Held until POST /_sandbox/exito/callbacks/flush: a test decides when they arrive.
+                self._held.append((kind, payload))
+                return True
         threading.Thread(target=self.send, args=(kind, payload), name=f"exito-notify{kind}", daemon=True).start()
         return True
+
+    def flush(self) -> list[dict]:
+        """Send the held automatic callbacks now, in order; their results."""
+        with self._lock:
+            held, self._held = self._held, []
+        return [{"kind": kind, **self.send(kind, payload)} for kind, payload in held]
 
     def send(self, kind: str, payload: list[dict]) -> dict:
         """``PATCH notify<kind>`` now; returns (and logs) ``{"status", "body", "error"}``."""

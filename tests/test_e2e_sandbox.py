@@ -1,5 +1,6 @@
 """End to end: the module against the bundled sandbox, over real HTTP."""
 
+import base64
 from datetime import timedelta
 
 from odoo import fields
@@ -122,3 +123,56 @@ class TestSandboxEndToEnd(MarketplaceCase):
         self.assertEqual(self.account.state, "error")
         self.assertIn("refused the credentials", self.account.last_error)
         self.assertFalse(self.orders_of())
+
+    # -- fulfillment, invoices, settlements, cancellations over HTTP ------------------------
+
+    def test_tracking_label_invoice_settlement_and_cancellation_against_the_sandbox(self):
+        sandbox_orders = self.reset(2, lines_per_order=2)
+        stock = self.account.warehouse_id.lot_stock_id
+        for product in self.env["product.product"].search([("barcode", "!=", False), ("is_storable", "=", True)]):
+            self.env["stock.quant"]._update_available_quantity(product, stock, 100)
+        self.account.action_import_orders()
+        shipped, cancelled = self.orders_of().sorted("marketplace_order_ref")
+
+        # Tracking: validating the delivery sends its reference and the line ids.
+        picking = shipped.picking_ids
+        picking.write({"carrier_tracking_ref": "GUIA-E2E-1"})
+        self.account.exito_default_carrier = "SERVIENTREGA"
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.run_jobs()
+        remote = self.sandbox.get(f"/_sandbox/exito/orders/{shipped.marketplace_order_ref}")
+        self.assertEqual({product["idStatusProduct"] for product in remote["products"]}, {170})
+        self.assertEqual({product["tracking"] for product in remote["products"]}, {"GUIA-E2E-1"})
+        self.assertEqual(picking.marketplace_tracking_state, "sent")
+
+        # Label: the sandbox's sticker URL, downloaded and attached.
+        picking.action_marketplace_label()
+        self.assertTrue(picking.marketplace_label_id.raw.startswith(b"%PDF"))
+
+        # Invoice: posted, then uploaded by the job runner.
+        for line in shipped.order_line:
+            line.qty_delivered = line.product_uom_qty
+        invoice = shipped._create_invoices()
+        invoice.invoice_pdf_report_file = base64.b64encode(b"%PDF-1.4\n% e2e\n%%EOF\n")
+        invoice.action_post()
+        self.run_jobs()
+        remote = self.sandbox.get(f"/_sandbox/exito/orders/{shipped.marketplace_order_ref}")
+        self.assertEqual([upload["accepted"] for upload in remote["sandbox"]["bills"]], [True])
+
+        # Settlements: the shipped order's billing document, linked by order number.
+        self.account.action_import_settlements()
+        settlement = self.env["marketplace.settlement"].search([("account_id", "=", self.account.id)])
+        self.assertEqual(settlement.sale_order_id, shipped)
+        [document] = self.sandbox.get("/_sandbox/exito/billing")
+        self.assertEqual((settlement.commission, settlement.total), (document["commission"], document["billingTotal"]))
+
+        # Cancellation on Éxito: the scheduled read finds it and cancels the open order.
+        self.sandbox.post(f"/_sandbox/exito/orders/{cancelled.marketplace_order_ref}/status", {"idStatusOrder": 80})
+        self.env["marketplace.account"]._cron_import_orders()
+        self.run_jobs()
+        self.assertEqual(cancelled.state, "cancel")
+        self.assertEqual(shipped.state, "sale")
+        self.assertEqual(len(sandbox_orders), 2)

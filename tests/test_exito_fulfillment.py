@@ -6,6 +6,7 @@ import responses
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common import EXITO_URL, MarketplaceCase, exito_order, orders_page
 
@@ -216,3 +217,27 @@ class TestExitoFulfillment(MarketplaceCase):
         self.env["marketplace.account"]._cron_import_orders()
         self.run_jobs()
         self.assertEqual(len(self.jobs_of("order_status")), 2, "a status is applied once per order")
+
+    # -- settlements ----------------------------------------------------------------------
+
+    def test_billing_import_links_commissions_to_orders(self):
+        order = self.import_order(704359035, [("7752285029933", "smartwatch08", 1, 104900)])
+        with open(file_path("marketplace_connector/marketplaces/tests/fixtures/exito_billing_response.json"),
+                  encoding="utf-8") as handle:
+            billing = json.load(handle)
+        self.http.get(f"{EXITO_URL}/billing/api/", json=dict(billing, paginationToken="{}"))
+        self.account.action_import_settlements()
+        [query] = [parse_qs(urlsplit(call.request.url).query) for call in self.http.calls
+                   if "billing" in call.request.url]
+        self.assertEqual((query["idSeller"], query["paginationToken"]), (["11618"], ["{}"]), "learnt from the order")
+        self.assertEqual(self.account.exito_seller_id, "11618")
+        settlement = self.env["marketplace.settlement"].search([("account_id", "=", self.account.id)])
+        self.assertRecordValues(settlement, [{
+            "billing_number": "9406165195", "payment_order": "6200006051", "sale_order_id": order.id,
+            "commission": 8975, "iva": -1705.25, "total": 95925, "gross_amount": 104900}])
+        self.assertEqual(settlement.line_ids.ean, "MP02080000000035")
+        self.assertEqual((order.marketplace_commission, order.marketplace_payout), (8975, 95925))
+
+        self.account.action_import_settlements()
+        self.assertEqual(len(self.env["marketplace.settlement"].search([("account_id", "=", self.account.id)])), 1,
+                         "read again, recorded once")

@@ -209,7 +209,7 @@ class ExitoClient(BaseClient):
                                  params=self._params())
         answer = self._parse(ExitoBulkStatusResponse, self._json(response), _("a bulk status"))
         data = answer.data
-        result = BulkStatus(status=data.status, issues=[], checked=bool(data.checked))
+        result = BulkStatus(status=data.status, issues=[], checked=str(data.checked).lower() == "true")
         text = (data.response or "").strip()
         if not text:
             return result

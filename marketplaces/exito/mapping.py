@@ -218,6 +218,20 @@ def listing_payload(listing):
     return payload
 
 
+class Problem(str):
+    """A rule a record breaks: reads as the English sentence, and keeps its ``template`` (marked
+    with ``_()``) and ``params`` so that the Odoo side can show it translated."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template, params=None):
+        params = params or {}
+        problem = super().__new__(cls, template % params if params else template)
+        problem.template, problem.params = template, params
+        return problem
+
+
 def validate_listing(listing):
     """The api-notes product field rules that ``listing`` breaks, one readable line each.
 
@@ -228,7 +242,7 @@ def validate_listing(listing):
     problems = []
 
     def add(template, **params):
-        problems.append(template % params if params else template)
+        problems.append(Problem(template, params))
 
     ean = listing.ean or const.NO_EAN
     if ean != const.NO_EAN and not _EAN_RE.match(ean):
@@ -364,7 +378,7 @@ def validate_offer(offer):
     problems = []
 
     def add(template, **params):
-        problems.append(template % params if params else template)
+        problems.append(Problem(template, params))
 
     if not offer.ean:
         add(_("The offer has no EAN."))

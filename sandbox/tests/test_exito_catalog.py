@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import time
 
 import pytest
 
@@ -354,3 +355,21 @@ def test_offer_callback(exito, module_endpoint):
     assert received[0]["body"] == exito.seed["notifyoffer_ok"]  # only the applied offer
     requests_log = exito.control("GET", "/requests").json()
     assert requests_log[-1]["body"] == individual and requests_log[-1]["method"] == "PATCH"
+
+
+
+def test_held_callbacks_wait_for_a_flush(exito, module_endpoint):
+    """With ``hold``, automatic callbacks are kept until the test flushes them."""
+    exito.publish(*OFFER_EANS)
+    configure(exito, module_endpoint)
+    assert exito.control("POST", "/exito/callbacks", {"hold": True}).status_code == 200
+    module_endpoint.received.clear()
+    exito.offers(exito.seed["offers_individual"])
+    time.sleep(0.2)
+    assert module_endpoint.received == [], "held"
+    results = exito.control("POST", "/exito/callbacks/flush", {}).json()
+    assert [(result["kind"], result["status"]) for result in results] == [("offer", 200)]
+    assert [call["body"] for call in module_endpoint.received] == [exito.seed["notifyoffer_ok"]
+                                                                  + [{"EAN": "7701410118035", "Message": "OK"}]]
+    assert exito.control("POST", "/exito/callbacks/flush", {}).json() == []
+    exito.control("POST", "/exito/callbacks", {"hold": False})
