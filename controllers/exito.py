@@ -7,7 +7,7 @@ import logging
 
 from werkzeug.exceptions import NotFound
 
-from odoo import http
+from odoo import fields, http
 from odoo.http import request
 
 from ..marketplaces.base import PayloadError
@@ -53,7 +53,14 @@ class ExitoCallbackController(http.Controller):
             return request.make_json_response({"message": f"Invalid body: {error}"}, status=400)
         key = f"{job_type}:{hashlib.sha256(raw).hexdigest()}"
         Job = request.env["marketplace.job"].sudo()
-        if not Job.search_count([("account_id", "=", account.id), ("dedupe_key", "=", key)], limit=1):
+        existing = Job.search([("account_id", "=", account.id), ("dedupe_key", "=", key)], limit=1)
+        if existing:
+            # The same results again: a replay, or the same answer to a later push. Applying them is
+            # idempotent, so the stored job runs once more (its outcome may have been overtaken).
+            if existing.state == "done":
+                existing.write({"state": "pending", "attempts": 0, "next_attempt_date": fields.Datetime.now()})
+                request.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
+        else:
             Job.create({
                 "name": request.env._("%(marketplace)s callback (%(count)s items)",
                                       marketplace=account._marketplace_label(), count=len(body)),

@@ -335,11 +335,15 @@ class MarketplaceAccount(models.Model):
     # -- offers ---------------------------------------------------------------------------
 
     @api.model
-    def _cron_push_offers(self):
-        """Scheduled action: send the offers whose price or stock changed."""
+    def _cron_push_offers(self, full=False):
+        """Scheduled action: send the offers whose price or stock changed.
+
+        :param bool full: compare every published listing, not only those marked dirty (the
+            daily check catches what no hook saw: a price computed from a date, a currency rate)
+        """
         accounts = self.search([("auto_push_offers", "=", True), ("marketplace", "=", "exito")])
         for account in accounts:
-            account._queue_changed_offers()
+            account._queue_changed_offers(full=full)
         if accounts:
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
 
@@ -460,6 +464,8 @@ class MarketplaceAccount(models.Model):
                 rejected.append(f"{listing.display_name}: {result.reason or result.comment}")
         if rejected:
             self._schedule_unique_activity(self.env._("Listings rejected by the marketplace"), "; ".join(rejected))
+        if self.auto_push_offers and any(result.approved for result in results):
+            self._queue_changed_offers()  # an approved product can sell at once
         return None
 
     def _apply_offer_callback(self, job):
@@ -512,6 +518,44 @@ class ProductTemplate(models.Model):
         if "list_price" in vals:
             self.env["marketplace.listing"]._mark_offer_dirty(self.product_variant_ids)
         return res
+
+
+class ProductPricelistItem(models.Model):
+    _inherit = "product.pricelist.item"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        items = super().create(vals_list)
+        items.pricelist_id._marketplace_mark_offers_dirty()
+        return items
+
+    def write(self, vals):
+        pricelists = self.pricelist_id
+        res = super().write(vals)
+        (pricelists | self.pricelist_id)._marketplace_mark_offers_dirty()
+        return res
+
+    def unlink(self):
+        pricelists = self.pricelist_id
+        res = super().unlink()
+        pricelists._marketplace_mark_offers_dirty()
+        return res
+
+
+class ProductPricelist(models.Model):
+    _inherit = "product.pricelist"
+
+    def _marketplace_mark_offers_dirty(self):
+        """A rule of these pricelists changed: every offer priced with them is looked at again."""
+        if not self.ids:
+            return
+        self.env["marketplace.listing"].flush_model(["offer_dirty"])
+        self.env.cr.execute(SQL(
+            """UPDATE marketplace_listing SET offer_dirty = TRUE
+                WHERE NOT offer_dirty AND account_id IN (
+                      SELECT id FROM marketplace_account WHERE pricelist_id = ANY(%s))""", self.ids))
+        if self.env.cr.rowcount:
+            self.env["marketplace.listing"].invalidate_model(["offer_dirty"])
 
 
 class MarketplaceListingDirty(models.Model):

@@ -36,6 +36,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                        help="status of the generated orders (default 35, Asignado)")
     exito.add_argument("--exito-lines", type=int, default=None, help="exact distinct lines per order (default 1-3)")
     exito.add_argument("--exito-unique-buyers", action="store_true", help="a new buyer for every order")
+    exito.add_argument("--exito-live-catalog", action="store_true",
+                       help="the catalog the orders sell is already on Éxito, approved (offers can be sent at once)")
     exito.add_argument("--exito-days", type=float, default=7, help="orders spread over the last N days (default 7)")
     exito.add_argument("--exito-now", default=None, help="end of the order window, ISO (default: now)")
     return parser.parse_args(argv)
@@ -44,7 +46,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     defaults = ExitoOptions(orders=args.exito_orders, status=args.exito_status, lines_per_order=args.exito_lines,
-                            unique_buyers=args.exito_unique_buyers, days=args.exito_days, token=args.exito_token)
+                            unique_buyers=args.exito_unique_buyers, days=args.exito_days, token=args.exito_token,
+                            live_catalog=args.exito_live_catalog)
     try:
         defaults.now = parse_moment(args.exito_now)
         app = Sandbox(args.seed, [ExitoMarketplace(defaults)])

@@ -106,6 +106,7 @@ class ExitoOptions:
     now: datetime | None = None
     catalog: list[dict] | None = None
     token: str = DEFAULT_TOKEN
+    live_catalog: bool = False
 
 
 class ExitoMarketplace(Marketplace):
@@ -132,10 +133,13 @@ class ExitoMarketplace(Marketplace):
             days=settings.days, now=settings.now, catalog=settings.catalog)
         for part in (self.callbacks, self.catalog, self.offers, self.fulfillment, self.billing):
             part.reset()
+        if settings.live_catalog:
+            self.catalog.add_live(settings.catalog or exito_data.default_catalog())
         with self._lock:
             self._token = settings.token
             self._orders = {order["id"]: order for order in orders}
             return {"orders": len(self._orders)}
+
     def _options(self, body: dict) -> ExitoOptions:
         """The defaults overridden by the reset body, validated."""
         allowed = set(ExitoOptions.__dataclass_fields__)
@@ -152,15 +156,17 @@ class ExitoMarketplace(Marketplace):
         status = expect_int(values["status"], "exito.status")
         if status not in exito_data.STATUSES:
             raise BadRequest(f"exito.status must be one of {sorted(exito_data.STATUSES)}")
-        if not isinstance(values["unique_buyers"], bool):
-            raise BadRequest("exito.unique_buyers must be true or false")
+        for flag in ("unique_buyers", "live_catalog"):
+            if not isinstance(values[flag], bool):
+                raise BadRequest(f"exito.{flag} must be true or false")
         if not isinstance(values["token"], str) or not values["token"]:
             raise BadRequest("exito.token must be a non-empty string")
         return ExitoOptions(
             orders=expect_int(values["orders"], "exito.orders", 0, MAX_ORDERS),
             lines_per_order=lines, status=status, unique_buyers=values["unique_buyers"],
             days=expect_number(values["days"], "exito.days", 0.001, 3650),
-            now=parse_moment(values["now"]), catalog=catalog, token=values["token"])
+            now=parse_moment(values["now"]), catalog=catalog, token=values["token"],
+            live_catalog=values["live_catalog"])
 
     def add_orders(self, orders: list[dict]) -> int:
         with self._lock:

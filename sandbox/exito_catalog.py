@@ -165,6 +165,18 @@ class Catalog:
             self._processes = 0
             self._generated = 0
 
+    def add_live(self, items: list[dict]) -> None:
+        """Products the seller already has on Éxito, approved (the catalog the generated orders
+        sell): offers can be sent for them without publishing them first."""
+        with self._lock:
+            for item in items:
+                self._products[item["ean"]] = {
+                    "Ean": item["ean"], "SellerSku": item["reference"], "Name": item["name"], "Category": "27193",
+                    "ProductType": "Technology", "ParentReference": None, "EanCombo": None, "generated_ean": False,
+                    "moderation": "approved", "comment": "", "reason": "", "process": 0, "updated": False,
+                    "sent": None,
+                }
+
     def products(self) -> list[dict]:
         with self._lock:
             return [json.loads(json.dumps(product)) for product in self._products.values()]

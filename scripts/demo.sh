@@ -24,7 +24,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT INT TERM
 
 say "Starting the sandbox on http://127.0.0.1:$SANDBOX_PORT"
-(cd "$REPO_DIR" && exec "$VENV/bin/python" -m sandbox --host 127.0.0.1 --port "$SANDBOX_PORT") &
+(cd "$REPO_DIR" && exec "$VENV/bin/python" -m sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" --exito-live-catalog) &
 pids+=($!)
 for _ in $(seq 50); do
     curl -fs "http://127.0.0.1:$SANDBOX_PORT/_sandbox/health" >/dev/null && break
@@ -39,7 +39,17 @@ for _ in $(seq 120); do
     curl -fs "http://127.0.0.1:$HTTP_PORT/web/health" >/dev/null && break
     sleep 0.5
 done
+# The sandbox plays Éxito's callbacks (moderation and offer results) into the demo account.
+token=$(psql_user -d "$DEMO_DB" -tAc "SELECT callback_token FROM marketplace_account WHERE marketplace = 'exito' ORDER BY id LIMIT 1")
+if [ -n "$token" ]; then
+    curl -fs -X POST "http://127.0.0.1:$SANDBOX_PORT/_sandbox/exito/callbacks" -H 'Content-Type: application/json' \
+        -d "{\"notifyproduct_url\": \"http://127.0.0.1:$HTTP_PORT/marketplace/exito/$token/notifyproduct\",
+             \"notifyoffer_url\": \"http://127.0.0.1:$HTTP_PORT/marketplace/exito/$token/notifyoffer\",
+             \"username\": \"exito-sandbox\", \"password\": \"sandbox-callback-password\", \"auto\": true}" \
+        >/dev/null || say "warning: could not configure the sandbox's callbacks"
+fi
 # Wake Odoo's scheduler now rather than at its next minute: the import is due since install.
 psql_user -d postgres -qc "SELECT pg_notify('cron_trigger', '$DEMO_DB')" >/dev/null || true
-say "Ready: demo Éxito orders appear under Marketplaces > Orders within a minute. Ctrl-C stops."
+say "Ready: demo Éxito orders appear under Marketplaces > Orders within a minute; offers go out and their"
+say "results come back by callback (Marketplaces > Listings); publish the camera's listing to see moderation. Ctrl-C stops."
 wait "${pids[-1]}"

@@ -14,7 +14,10 @@ class TestDemoData(TransactionCase):
         account = self.env.ref("marketplace_connector.demo_account_exito")
         self.assertEqual(account.api_url, "http://127.0.0.1:8070/exito")
         self.assertEqual(account.pricelist_id.currency_id.name, "COP")
-        self.assertEqual(account.listing_count, 7)
+        self.assertEqual(account.listing_count, 8)
+        camera = account.env.ref("marketplace_connector.demo_listing_camera")
+        self.assertEqual(camera.state, "draft", "one product left for the user to publish")
+        self.assertFalse(camera._exito_problems(camera._exito_listing_record()), "and it can be published")
 
         sandbox = Sandbox()
         self.addCleanup(sandbox.stop)

@@ -71,14 +71,11 @@ class TestExitoCatalogEndToEnd(HttpCase, MarketplaceCase):
         # Éxito's content team approves: the sandbox calls notifyproduct with Basic auth.
         answer = self.sandbox.post("/_sandbox/exito/moderate", {"items": [{"seller_sku": "1992"}]})
         self.assertEqual(answer["status"], 200)
+        # Approval queues the offer at once; the sandbox then notifies the result. Callbacks are
+        # held until the runner is idle: HttpCase's server shares the test's database cursor.
+        self.sandbox.post("/_sandbox/exito/callbacks", {"auto": True, "hold": True})
         self.run_jobs()
         self.assertEqual(self.listing.state, "published")
-
-        # The offer goes out; the sandbox then notifies the result. Callbacks are held until the
-        # runner is idle: HttpCase's server shares the test's database cursor.
-        self.sandbox.post("/_sandbox/exito/callbacks", {"auto": True, "hold": True})
-        self.account._queue_changed_offers()
-        self.run_jobs()
         [offer] = self.sandbox.get("/_sandbox/exito/offers")
         self.assertEqual((offer["EAN"], float(offer["Price"]), int(offer["Stock"])), ("9205147694107", 500000, 8))
         [sent] = self.sent("PATCH", "/OfferExternal")

@@ -71,6 +71,18 @@ class TestExitoCallbacks(HttpCase):
         self.assertEqual(self.call("notifyproduct", body).status_code, 200)
         self.assertEqual(len(self.jobs()), 1)
 
+    def test_the_same_results_after_a_later_push_are_applied_again(self):
+        body = fixture("exito_notifyoffer_ok.json")
+        self.call("notifyoffer", body)
+        self.run_jobs()
+        listing = self.listing("7701410118349")
+        self.assertEqual(listing.offer_state, "active")
+        listing.offer_state = "sent"  # the offer was sent again since
+        self.assertEqual(self.call("notifyoffer", body).status_code, 200)
+        self.run_jobs()
+        self.assertEqual(listing.offer_state, "active")
+        self.assertEqual(len(self.jobs()), 1)
+
     def test_offer_results_update_the_listings(self):
         self.assertEqual(self.call("notifyoffer", fixture("exito_notifyoffer_ok.json")).status_code, 200)
         self.assertEqual(self.call("notifyoffer", fixture("exito_notifyoffer_ko.json")).status_code, 200)

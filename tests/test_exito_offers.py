@@ -162,3 +162,25 @@ class TestExitoOffers(MarketplaceCase):
         self.assertEqual(sum(sizes), 1004)
         self.assertEqual(len(sizes), 3)
         self.assertLessEqual(max(sizes), 400)
+
+    def test_a_pricelist_rule_change_reprices_the_offers_it_concerns(self):
+        self.push_changes()
+        self.env["product.pricelist.item"].create({
+            "pricelist_id": self.pricelist.id, "applied_on": "0_product_variant", "product_id": self.speaker.id,
+            "compute_price": "fixed", "fixed_price": 199900})
+        self.push_changes()
+        [row] = self.sent_bodies()[1]["ListOffers"]
+        self.assertEqual((row["EAN"], row["Price"], row["DiscountPrice"]), ("7701234500023", "199900.00", "219900.00"))
+
+    def test_the_daily_check_finds_changes_no_hook_saw(self):
+        self.push_changes()
+        # A change made behind the ORM's back (an import script, SQL): no dirty mark.
+        self.env.cr.execute("UPDATE product_template SET list_price = 59900 WHERE id = %s",
+                            [self.charger.product_tmpl_id.id])
+        self.env.invalidate_all()
+        self.push_changes()
+        self.assertEqual(len(self.sent_bodies()), 1)
+        self.env["marketplace.account"]._cron_push_offers(full=True)
+        self.run_jobs()
+        [row] = self.sent_bodies()[1]["ListOffers"]
+        self.assertEqual((row["EAN"], row["Price"]), ("7701234500030", "59900.00"))

@@ -373,3 +373,15 @@ def test_held_callbacks_wait_for_a_flush(exito, module_endpoint):
                                                                   + [{"EAN": "7701410118035", "Message": "OK"}]]
     assert exito.control("POST", "/exito/callbacks/flush", {}).json() == []
     exito.control("POST", "/exito/callbacks", {"hold": False})
+
+
+def test_live_catalog_makes_the_order_catalog_offerable(exito):
+    """With ``live_catalog`` the EANs the orders sell exist on Éxito, approved; offers for them apply."""
+    exito.reset(orders=1, live_catalog=True)
+    products = {product["Ean"]: product for product in exito.control("GET", "/exito/products").json()}
+    assert products["7752285029933"]["moderation"] == "approved"
+    answer = exito.offers({"PriceApproval": 0, "ListOffers": [dict(
+        exito.seed["offers_individual"]["ListOffers"][0], EAN="7752285029933", SellerSku="smartwatch08")]}).json()
+    assert answer["data"]["offerNotifyViewModels"] == []
+    exito.reset(orders=1)
+    assert exito.control("GET", "/exito/products").json() == []
