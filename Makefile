@@ -1,5 +1,5 @@
 # See README.md. Both targets prepare what they need (virtualenv, PostgreSQL, databases).
-.PHONY: demo test bench sandbox
+.PHONY: demo test bench bench-offers sandbox
 
 demo:
 	bash scripts/demo.sh
@@ -9,6 +9,9 @@ test:
 
 bench:
 	bash scripts/bench.sh
+
+bench-offers:
+	bash scripts/bench_offers.sh
 
 sandbox:
 	bash -c 'source scripts/lib.sh && find_odoo && ensure_venv && cd "$$REPO_DIR" && exec "$$VENV/bin/python" -m sandbox --port 8070'

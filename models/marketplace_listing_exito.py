@@ -149,31 +149,13 @@ class MarketplaceListing(models.Model):
         return True
 
     def _offer_values(self):
-        """``{listing id: (price, stock)}``: price from the account's pricelist, stock as the free
-        quantity of the account's warehouse minus the safety stock. Stock is read with one SQL
-        query over quants for all listings (the ORM's ``free_qty`` is computed per product)."""
+        """``{listing id: (price, stock)}`` of the offers of these listings (see
+        :meth:`MarketplaceAccount._offer_values_by_product`)."""
         result = {}
         for account, listings in self.grouped("account_id").items():
-            products = listings.product_id
-            free = {}
-            if account.warehouse_id and products:
-                parent_path = account.warehouse_id.view_location_id.parent_path
-                self.env["stock.quant"].flush_model(["quantity", "reserved_quantity", "location_id", "product_id"])
-                self.env.cr.execute(SQL(
-                    """SELECT quant.product_id, SUM(quant.quantity - quant.reserved_quantity)
-                         FROM stock_quant quant JOIN stock_location location ON location.id = quant.location_id
-                        WHERE quant.product_id = ANY(%s) AND location.usage = 'internal'
-                          AND location.parent_path LIKE %s
-                     GROUP BY quant.product_id""", products.ids, f"{parent_path}%"))
-                free = dict(self.env.cr.fetchall())
-            prices = account.pricelist_id._get_products_price(products, 1.0) if account.pricelist_id else {}
-            buffer = account.stock_buffer or 0
+            values = account._offer_values_by_product(listings.product_id.ids)
             for listing in listings:
-                product = listing.product_id
-                price = prices.get(product.id, product.lst_price)
-                stock = max(0, math.floor(free.get(product.id, 0) - buffer))
-                # Éxito takes whole pesos (api-notes: Price is an integer).
-                result[listing.id] = (round(price), stock)
+                result[listing.id] = values[listing.product_id.id]
         return result
 
     def _exito_offer(self, price, stock, stock_changed, combo_prices=None):
@@ -264,6 +246,83 @@ class MarketplaceAccount(models.Model):
     exito_size_attribute_id = fields.Many2one("product.attribute", string="Size Attribute")
     exito_color_attribute_id = fields.Many2one("product.attribute", string="Colour Attribute")
 
+    # -- prices ---------------------------------------------------------------------------
+
+    def _offer_values_by_product(self, product_ids):
+        """``{product id: (price, stock)}``: price from the account's pricelist in whole pesos
+        (api-notes: Éxito's Price is an integer), stock as the free quantity (on hand minus
+        reserved) of the account's warehouse minus the safety stock. Stock is one SQL query over
+        quants for all products (the ORM's ``free_qty`` is computed product by product)."""
+        self.ensure_one()
+        product_ids = list(product_ids)
+        free = {}
+        if self.warehouse_id and product_ids:
+            parent_path = self.warehouse_id.view_location_id.parent_path
+            self.env["stock.quant"].flush_model(["quantity", "reserved_quantity", "location_id", "product_id"])
+            self.env.cr.execute(SQL(
+                """SELECT quant.product_id, SUM(quant.quantity - quant.reserved_quantity)
+                     FROM stock_quant quant JOIN stock_location location ON location.id = quant.location_id
+                    WHERE quant.product_id = ANY(%s) AND location.usage = 'internal'
+                      AND location.parent_path LIKE %s
+                 GROUP BY quant.product_id""", product_ids, f"{parent_path}%"))
+            free = dict(self.env.cr.fetchall())
+        prices = self._offer_prices(self.env["product.product"].browse(product_ids))
+        buffer = self.stock_buffer or 0
+        return {product_id: (round(prices[product_id]), max(0, math.floor(free.get(product_id, 0) - buffer)))
+                for product_id in product_ids}
+
+    def _offer_prices(self, products):
+        """``{product id: price}`` in the account's pricelist, as ``_get_products_price`` gives it.
+
+        Odoo evaluates a pricelist product by product (about 0.2 ms each: 4 s for 20,000 listings).
+        Products that no rule of the pricelist can concern are priced here in bulk, the way Odoo
+        prices them without a rule (sales price plus attribute extras, converted to the pricelist's
+        currency); the others go through Odoo's own computation.
+        """
+        self.ensure_one()
+        if not products:
+            return {}
+        now = fields.Datetime.now()
+        pricelist = self.pricelist_id
+        self.env["product.product"].flush_model(["product_tmpl_id", "product_template_attribute_value_ids"])
+        self.env["product.template"].flush_model(["list_price", "categ_id"])
+        self.env["product.template.attribute.value"].flush_model(["price_extra"])
+        self.env.cr.execute(SQL(
+            """SELECT product.id, template.id, category.parent_path,
+                      template.list_price + COALESCE(SUM(value.price_extra), 0)
+                 FROM product_product product
+                 JOIN product_template template ON template.id = product.product_tmpl_id
+                 JOIN product_category category ON category.id = template.categ_id
+            LEFT JOIN product_variant_combination combination ON combination.product_product_id = product.id
+            LEFT JOIN product_template_attribute_value value
+                   ON value.id = combination.product_template_attribute_value_id
+                WHERE product.id = ANY(%s)
+             GROUP BY product.id, template.id, category.parent_path""", products.ids))
+        rows = self.env.cr.fetchall()
+        # Every rule of the pricelist valid today, whatever it applies to: a superset of the rules
+        # Odoo would consider, found without reading 20,000 products through the ORM (an extra
+        # rule only sends its products through Odoo's own computation).
+        rules = self.env["product.pricelist.item"].with_context(active_test=False).search([
+            ("pricelist_id", "=", pricelist.id),
+            "|", ("date_start", "=", False), ("date_start", "<=", now),
+            "|", ("date_end", "=", False), ("date_end", ">=", now),
+        ]) if pricelist else self.env["product.pricelist.item"]
+        if any(rule.applied_on == "3_global" for rule in rules):
+            ruled = set(products.ids)
+        else:
+            variant_ids, template_ids = set(rules.product_id.ids), set(rules.product_tmpl_id.ids)
+            category_paths = tuple(rule.categ_id.parent_path for rule in rules
+                                   if rule.applied_on == "2_product_category")
+            ruled = {product_id for product_id, template_id, path, _price in rows
+                     if product_id in variant_ids or template_id in template_ids or path.startswith(category_paths)}
+        currency = pricelist.currency_id or self.company_id.currency_id
+        rate = self.company_id.currency_id._convert(1.0, currency, self.company_id, now, round=False)
+        prices = {product_id: price * rate for product_id, _template, _path, price in rows if product_id not in ruled}
+        if ruled:
+            prices.update(pricelist.with_company(self.company_id)._get_products_price(
+                products.browse(ruled), 1.0, date=now))
+        return prices
+
     # -- products -------------------------------------------------------------------------
 
     def _queue_product_push(self, listings):
@@ -350,20 +409,29 @@ class MarketplaceAccount(models.Model):
     def _queue_changed_offers(self, full=False):
         """Queue offer jobs for the published listings whose price or stock differ from what
         was last sent. Only listings marked dirty (stock moved, price edited) are looked at,
-        unless ``full``.
+        unless ``full``. The comparison runs on plain rows: 20,000 listings in a few queries,
+        without loading them as records.
 
         :return: the listings queued
         """
         self.ensure_one()
-        domain = [("account_id", "=", self.id), ("state", "=", "published"),
-                  ("offer_state", "!=", "needs_approval")]
-        if not full:
-            domain.append(("offer_dirty", "=", True))
-        listings = self.env["marketplace.listing"].search(domain)
-        values = listings._offer_values()
-        changed = listings.filtered(
-            lambda listing: not listing.offer_date or (listing.offer_price, listing.offer_stock) != values[listing.id])
-        listings.offer_dirty = False
+        Listing = self.env["marketplace.listing"]
+        Listing.flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT id, product_id, offer_date IS NOT NULL, offer_price, offer_stock, offer_dirty
+                 FROM marketplace_listing
+                WHERE account_id = %s AND active AND state = 'published'
+                  AND offer_state IS DISTINCT FROM 'needs_approval' %s""",
+            self.id, SQL("") if full else SQL("AND offer_dirty")))
+        rows = self.env.cr.fetchall()
+        values = self._offer_values_by_product({row[1] for row in rows})
+        changed_ids = [listing_id for listing_id, product_id, sent, price, stock, _dirty in rows
+                       if not sent or (price, stock) != values[product_id]]
+        dirty_ids = [row[0] for row in rows if row[5]]
+        if dirty_ids:
+            self.env.cr.execute(SQL("UPDATE marketplace_listing SET offer_dirty = FALSE WHERE id = ANY(%s)", dirty_ids))
+            Listing.invalidate_model(["offer_dirty"])
+        changed = Listing.browse(changed_ids)
         if changed:
             self._queue_offer_jobs(changed)
         return changed

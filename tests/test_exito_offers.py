@@ -184,3 +184,40 @@ class TestExitoOffers(MarketplaceCase):
         self.run_jobs()
         [row] = self.sent_bodies()[1]["ListOffers"]
         self.assertEqual((row["EAN"], row["Price"]), ("7701234500030", "59900.00"))
+
+    def test_bulk_prices_equal_odoo_pricelist_prices(self):
+        """The offer prices computed in bulk are the ones Odoo's pricelist gives, product by product:
+        variants with attribute extras, rules on a variant, a template and a category, and a
+        pricelist in another currency than the company's."""
+        colour = self.env["product.attribute"].create({
+            "name": "Colour", "value_ids": [Command.create({"name": "Red"}), Command.create({"name": "Blue"})]})
+        category = self.env["product.category"].create({"name": "Phones"})
+        sub_category = self.env["product.category"].create({"name": "Smart", "parent_id": category.id})
+        template = self.env["product.template"].create({
+            "name": "Case", "list_price": 100, "categ_id": self.env.ref("product.product_category_all").id,
+            "attribute_line_ids": [Command.create({"attribute_id": colour.id,
+                                                   "value_ids": [Command.set(colour.value_ids.ids)]})]})
+        template.attribute_line_ids.product_template_value_ids[0].price_extra = 15
+        ruled_template = self.env["product.template"].create({"name": "Ruled template", "list_price": 300})
+        in_category = self.env["product.product"].create({"name": "In category", "list_price": 400,
+                                                          "categ_id": sub_category.id})
+        plain = self.env["product.product"].create({"name": "Plain", "list_price": 500})
+        products = template.product_variant_ids | ruled_template.product_variant_id | in_category | plain | self.charger
+        company_pricelist = self.env["product.pricelist"].create({
+            "name": "Company currency", "currency_id": self.env.company.currency_id.id})
+        self.env["res.currency.rate"].create({"currency_id": self.cop.id, "rate": 4000, "name": "2020-01-01"})
+        for pricelist in (self.pricelist, company_pricelist):
+            self.env["product.pricelist.item"].create([
+                {"pricelist_id": pricelist.id, "applied_on": "0_product_variant", "product_id": self.charger.id,
+                 "compute_price": "fixed", "fixed_price": 12345},
+                {"pricelist_id": pricelist.id, "applied_on": "1_product", "product_tmpl_id": ruled_template.id,
+                 "compute_price": "percentage", "percent_price": 10},
+                {"pricelist_id": pricelist.id, "applied_on": "2_product_category", "categ_id": category.id,
+                 "compute_price": "formula", "price_discount": 20, "price_surcharge": 7},
+            ])
+            self.account.pricelist_id = pricelist
+            expected = pricelist._get_products_price(products, 1.0)
+            got = self.account._offer_prices(products)
+            self.assertEqual({key: round(value, 6) for key, value in got.items()},
+                             {key: round(value, 6) for key, value in expected.items()}, pricelist.name)
+        self.assertNotEqual(got[template.product_variant_ids[0].id], got[template.product_variant_ids[1].id])
