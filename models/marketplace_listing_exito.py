@@ -84,6 +84,7 @@ class MarketplaceListing(models.Model):
             package=Dimensions(height=1, length=1, width=1, weight=weight or 1),
             product=Dimensions(height=1, length=1, width=1, weight=weight or 1),
             images=images,
+            logistics_exito=account.exito_logistics,
             combo_eans=[component.product_id.barcode or "" for component in self.component_ids],
             features=[(spec.label or spec.name, spec.value) for spec in self.spec_ids if spec.value],
             parent_reference=(self.parent_reference or product.product_tmpl_id.default_code
@@ -173,6 +174,9 @@ class MarketplaceListing(models.Model):
             periodicity=int(account.exito_periodicity or 1),
             warranty=account.exito_warranty or None,
             free_shipping=account.exito_free_shipping,
+            envios_exito=account.exito_envios_exito,
+            freight_calculator=account.exito_freight_calculator,
+            logistics_exito=account.exito_logistics,
             stock_changed=stock_changed,
             city_code=account.exito_dane_code or "",
             address=account.exito_dispatch_address or "",
@@ -241,6 +245,11 @@ class MarketplaceAccount(models.Model):
     exito_warranty = fields.Integer(string="Warranty", default=1, help="Warranty sent with offers.")
     exito_freight_cost = fields.Float(string="Average Freight Cost")
     exito_free_shipping = fields.Boolean(string="Free Shipping")
+    exito_envios_exito = fields.Boolean(string="Envíos Éxito", help="Éxito ships the orders (IsEnviosExito).")
+    exito_freight_calculator = fields.Boolean(
+        string="Freight Calculator", help="Éxito computes the freight (IsFreightCalculator).")
+    exito_logistics = fields.Boolean(
+        string="Éxito Logistics", help="Products are stored and shipped by Éxito (IsLogisticsExito).")
     exito_dane_code = fields.Char(string="Dispatch City (DANE)", help="Custom city of the offers (DaneCode).")
     exito_dispatch_address = fields.Char(string="Dispatch Address")
     exito_size_attribute_id = fields.Many2one("product.attribute", string="Size Attribute")

@@ -83,7 +83,11 @@ class MarketplaceAccount(models.Model):
             for (_job, order), sale_order in zip(ready, sale_orders, strict=True)
         })
         if self.auto_confirm:
-            sale_orders.action_confirm()
+            # The buyer is not made a follower (the marketplace owns the relation with its buyers:
+            # Odoo must not mail them) and each delivery's "created from" note is logged in one
+            # batch rather than rendered one by one.
+            sale_orders.with_context(marketplace_import=True).action_confirm()
+            sale_orders.picking_ids._marketplace_log_origin()
         for (job, _order), sale_order in zip(ready, sale_orders, strict=True):
             job._link_record(sale_order)
         return outcomes

@@ -49,6 +49,15 @@ class SaleOrder(models.Model):
         string="Cancelled on Marketplace", readonly=True, copy=False,
         help="The marketplace cancelled this order after it had shipped or been invoiced: check it.")
 
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # Confirming imported marketplace orders does not make their buyers followers: the
+        # marketplace owns the relation with its buyers, and followers receive Odoo's mails.
+        if self.env.context.get("marketplace_import") and all(order.marketplace_account_id for order in self):
+            partner_ids = [partner_id for partner_id in partner_ids or () if partner_id not in self.partner_id.ids]
+            if not partner_ids and not subtype_ids:
+                return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
     def _marketplace_cancel(self, order, message):
         """The marketplace cancelled the order: cancel it in Odoo, or flag it (with an activity)
         when goods already left or an invoice is posted, which a person must sort out."""

@@ -1,5 +1,7 @@
 import base64
 
+from markupsafe import Markup
+
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -16,6 +18,29 @@ class StockPicking(models.Model):
         help="Whether the marketplace was told what this delivery shipped.")
     marketplace_label_id = fields.Many2one("ir.attachment", string="Marketplace Label", readonly=True, copy=False)
     marketplace_label_error = fields.Char(string="Label Problem", readonly=True, copy=False)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # Deliveries of imported marketplace orders do not make their buyers followers either
+        # (see sale.order.message_subscribe).
+        if self.env.context.get("marketplace_import"):
+            partner_ids = [partner_id for partner_id in partner_ids or () if partner_id not in self.partner_id.ids]
+            if not partner_ids and not subtype_ids:
+                return True
+        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+
+    def message_post_with_source(self, source_ref, *args, **kwargs):
+        if self.env.context.get("marketplace_import") and source_ref == "mail.message_origin_link":
+            return self.env["mail.message"]  # logged in batch by _marketplace_log_origin
+        return super().message_post_with_source(source_ref, *args, **kwargs)
+
+    def _marketplace_log_origin(self):
+        """The note Odoo posts on a delivery created from a sale order, for many deliveries in
+        one batch (see ``mail.message_origin_link``)."""
+        self._message_log_batch(bodies={
+            picking.id: Markup('%s <a href="#" data-oe-model="sale.order" data-oe-id="%s">%s</a>') % (
+                self.env._("This transfer has been created from:"), picking.sale_id.id, picking.sale_id.name)
+            for picking in self if picking.sale_id
+        })
 
     def _action_done(self):
         res = super()._action_done()

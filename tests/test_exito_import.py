@@ -257,3 +257,23 @@ class TestExitoImport(MarketplaceCase):
         self.assertEqual(lines.filtered(lambda line: line.product_id == self.smartwatch).analytic_distribution,
                          {str(analytic.id): 100})
         self.assertFalse(lines.filtered(lambda line: line.product_id == self.headphones).analytic_distribution)
+
+    def test_buyers_do_not_follow_orders_and_deliveries_say_where_they_come_from(self):
+        self.mock_pages(orders_page([exito_order(n, [("7752285029933", "smartwatch08", 1, 189900)])
+                                     for n in (1, 2)]))
+        self.account.action_import_orders()
+        orders = self.orders_of()
+        self.assertEqual(len(orders), 2)
+        for order in orders:
+            self.assertNotIn(order.partner_id, order.message_partner_ids, "Odoo must not mail marketplace buyers")
+            picking = order.picking_ids
+            notes = picking.message_ids.filtered(lambda message: "has been created from" in (message.body or ""))
+            self.assertEqual(len(notes), 1)
+            self.assertIn(f'data-oe-id="{order.id}"', notes.body)
+            self.assertNotIn(order.partner_id, picking.message_partner_ids)
+        # Elsewhere Odoo behaves as usual: a quotation confirmed by hand subscribes its customer.
+        manual = self.env["sale.order"].create({
+            "partner_id": orders[0].partner_id.id, "order_line": [Command.create({"product_id": self.charger.id})]})
+        manual.action_confirm()
+        self.assertIn(manual.partner_id, manual.message_partner_ids)
+        self.assertIn(manual.partner_id, manual.picking_ids.message_partner_ids)
