@@ -536,6 +536,8 @@ class MarketplaceAccount(models.Model):
                       "offer_dirty": True}
             if result.approved and result.ean and result.ean != listing.ean:
                 values["marketplace_sku"] = result.ean  # a generic EAN Éxito assigned
+                if not listing.ean:
+                    values["ean"] = result.ean  # offers go out under it
             listing.write(values)
             if not result.approved:
                 rejected.append(f"{listing.display_name}: {result.reason or result.comment}")

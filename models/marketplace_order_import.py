@@ -90,6 +90,7 @@ class MarketplaceAccount(models.Model):
             sale_orders.picking_ids._marketplace_log_origin()
         for (job, _order), sale_order in zip(ready, sale_orders, strict=True):
             job._link_record(sale_order)
+        self.env["marketplace.settlement"]._marketplace_link_orders(self, sale_orders)
         return outcomes
 
     def _has_analytic_distribution_models(self):

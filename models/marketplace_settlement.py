@@ -78,6 +78,19 @@ class MarketplaceSettlement(models.Model):
         } for settlement in settlements])
 
 
+    @api.model
+    def _marketplace_link_orders(self, account, sale_orders):
+        """Link settlements read before their orders were imported (one query per batch)."""
+        numbers = [number for number in sale_orders.mapped("marketplace_order_number") if number]
+        if not numbers:
+            return
+        settlements = self.search([("account_id", "=", account.id), ("sale_order_id", "=", False),
+                                   ("order_number", "in", numbers)])
+        by_number = {order.marketplace_order_number: order for order in sale_orders}
+        for settlement in settlements:
+            settlement.sale_order_id = by_number[settlement.order_number]
+
+
 class MarketplaceSettlementLine(models.Model):
     _name = "marketplace.settlement.line"
     _description = "Marketplace Settlement Line"

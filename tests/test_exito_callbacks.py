@@ -116,3 +116,13 @@ class TestExitoCallbacks(HttpCase):
         self.assertEqual(self.call("notifyoffer", b"[" + b" " * (2 * 1024 * 1024) + b"]").status_code, 413)
         self.assertFalse(self.jobs())
         self.assertEqual(set(self.listings.mapped("state")), {"pending"})
+
+    def test_an_approved_product_without_ean_takes_the_one_exito_assigned(self):
+        product = self.env["product.product"].create({"name": "Variant without barcode", "default_code": "NOEAN-1"})
+        listing = self.env["marketplace.listing"].create(
+            {"account_id": self.account.id, "product_id": product.id, "state": "pending"})
+        self.assertFalse(listing.ean)
+        self.call("notifyproduct", [{"Ean": "IZ20000099999", "SellerSku": "NOEAN-1", "Response": "Aprobado",
+                                     "Comment": "", "Reason": "", "IsUpdating": False}])
+        self.run_jobs()
+        self.assertRecordValues(listing, [{"state": "published", "ean": "IZ20000099999"}])

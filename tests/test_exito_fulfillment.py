@@ -241,3 +241,15 @@ class TestExitoFulfillment(MarketplaceCase):
         self.account.action_import_settlements()
         self.assertEqual(len(self.env["marketplace.settlement"].search([("account_id", "=", self.account.id)])), 1,
                          "read again, recorded once")
+
+    def test_a_settlement_read_before_its_order_is_linked_when_the_order_arrives(self):
+        self.account.exito_seller_id = "11618"
+        with open(file_path("marketplace_connector/marketplaces/tests/fixtures/exito_billing_response.json"),
+                  encoding="utf-8") as handle:
+            billing = json.load(handle)
+        self.http.get(f"{EXITO_URL}/billing/api/", json=dict(billing, paginationToken="{}"))
+        self.account.action_import_settlements()
+        settlement = self.env["marketplace.settlement"].search([("account_id", "=", self.account.id)])
+        self.assertFalse(settlement.sale_order_id)
+        order = self.import_order(704359035, [("7752285029933", "smartwatch08", 1, 104900)])
+        self.assertEqual(settlement.sale_order_id, order)
