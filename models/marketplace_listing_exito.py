@@ -25,6 +25,14 @@ class MarketplaceListing(models.Model):
         default="Technology", help="Clothing products are variants of a parent reference with a size and a colour.")
     parent_reference = fields.Char(
         help="Variants of one product share it (Éxito's ParentReference). Defaults to the template's reference.")
+    package_height = fields.Float(string="Package Height (cm)", default=1)
+    package_length = fields.Float(string="Package Length (cm)", default=1)
+    package_width = fields.Float(string="Package Width (cm)", default=1)
+    package_weight = fields.Float(
+        string="Package Weight (kg)", help="Empty: the product's weight.")
+    product_height = fields.Float(string="Product Height (cm)", default=1)
+    product_length = fields.Float(string="Product Length (cm)", default=1)
+    product_width = fields.Float(string="Product Width (cm)", default=1)
     spec_ids = fields.One2many("marketplace.listing.spec", "listing_id", string="Specifications")
     component_ids = fields.One2many(
         "marketplace.listing.component", "listing_id", string="Combo Components",
@@ -81,8 +89,10 @@ class MarketplaceListing(models.Model):
             description=product.description_sale or product.name or "",
             keywords=self.keywords or "",
             product_type=self.exito_product_type or "Technology",
-            package=Dimensions(height=1, length=1, width=1, weight=weight or 1),
-            product=Dimensions(height=1, length=1, width=1, weight=weight or 1),
+            package=Dimensions(height=self.package_height, length=self.package_length, width=self.package_width,
+                               weight=self.package_weight or weight),
+            product=Dimensions(height=self.product_height, length=self.product_length, width=self.product_width,
+                               weight=weight),
             images=images,
             logistics_exito=account.exito_logistics,
             combo_eans=[component.product_id.barcode or "" for component in self.component_ids],

@@ -114,7 +114,7 @@ class TestExitoCatalogEndToEnd(HttpCase, MarketplaceCase):
                 Command.create({"attribute_id": size.id, "value_ids": [Command.set(size.value_ids.ids)]}),
                 Command.create({"attribute_id": colour.id, "value_ids": [Command.set(colour.value_ids.ids)]})]})
         for number, variant in enumerate(template.product_variant_ids):
-            variant.write({"barcode": f"92051476942{number:02d}", "default_code": f"BLUSA-{number}"})
+            variant.write({"barcode": f"92051476942{number:02d}", "default_code": f"BLUSA-{number}", "weight": 0.3})
         combo = self.env["product.product"].create({
             "name": "Combo parlante y cargadores", "barcode": "2365477746910", "default_code": "COMBO-E2E",
             "list_price": 300000, "image_1920": IMAGE, "weight": 2, "is_storable": True})

@@ -47,11 +47,12 @@ class TestExitoCatalog(MarketplaceCase):
         super().setUpClass()
         cls.camera = cls.env["product.product"].create({
             "name": "Camara deportiva", "barcode": "9205147694107", "default_code": "1992", "list_price": 500000,
-            "description_sale": "<p>La mejor camara del mundo</p>", "weight": 1, "image_1920": IMAGE,
+            "description_sale": "<p>La mejor camara del mundo</p>", "weight": 1.2, "image_1920": IMAGE,
             "is_storable": True})
         cls.listing = cls.env["marketplace.listing"].create({
             "account_id": cls.account.id, "product_id": cls.camera.id, "exito_category": "27193",
             "brand": "ADIDAS", "keywords": "camara,deportes,adidas,tecnologia",
+            "package_height": 11, "package_length": 21, "package_width": 34, "package_weight": 1.5,
             "spec_ids": [Command.create({"name": "Tipo de cámara", "label": "Tipo de cámara", "value": "Deportiva"})],
         })
 
@@ -72,6 +73,9 @@ class TestExitoCatalog(MarketplaceCase):
                     "SellerSku", "features", "MeasurementUnit", "IsLogisticsExito"):
             self.assertEqual(sent[key], seed[key], key)
         self.assertTrue(sent["ImageUrl1"].endswith(".jpg"))
+        self.assertEqual([sent[key] for key in ("PackageHeight", "PackageLength", "PackageWidth", "PackageWeight",
+                                                "ProductHeight", "ProductLength", "ProductWidth", "ProductWeight")],
+                         ["11", "21", "34", "1,5", "1", "1", "1", "1,2"], "dimensions with a decimal comma")
         self.assertTrue(all(isinstance(sent[key], str) for key in ("PackageWeight", "ProductHeight")))
         self.assertEqual(self.listing.state, "pending")
 
@@ -138,7 +142,7 @@ class TestExitoCatalog(MarketplaceCase):
         variants = template.product_variant_ids
         for number, variant in enumerate(variants):
             variant.write({"barcode": f"92051476941{number:02d}", "default_code": f"199{3 + number}",
-                           "image_variant_1920": IMAGE})
+                           "image_variant_1920": IMAGE, "weight": 0.3})
         self.account.write({"exito_size_attribute_id": size.id, "exito_color_attribute_id": colour.id})
         listings = self.env["marketplace.listing"].create([{
             "account_id": self.account.id, "product_id": variant.id, "exito_product_type": "Clothing",
@@ -181,3 +185,12 @@ class TestExitoCatalog(MarketplaceCase):
         self.assertEqual(listings.product_id, self.camera | self.smartwatch)
         self.assertEqual(listings.filtered(lambda listing: listing.product_id == self.smartwatch).brand, "GENERICA")
         self.assertEqual(self.listing.brand, "ADIDAS", "existing values are kept")
+
+    def test_a_product_without_weight_is_not_sent_and_says_so(self):
+        self.http.get(STATUS_URL, json=status(2))
+        self.http.post(PRODUCTS_URL, json=created())
+        self.camera.weight = 0
+        self.listing.action_publish()
+        self.run_jobs()
+        self.assertEqual(self.sent_products(), [])
+        self.assertIn("Product weight", self.listing.last_error)
