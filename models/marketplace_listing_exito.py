@@ -1,8 +1,10 @@
+import base64
 import math
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.image import image_process
 
 from ..marketplaces.exito import const as exito_const
 from ..marketplaces.exito import mapping as exito_mapping
@@ -75,9 +77,7 @@ class MarketplaceListing(models.Model):
         """This listing as the ``ProductListing`` Éxito's products API takes."""
         self.ensure_one()
         product, account = self.product_id, self.account_id
-        base_url = product.get_base_url()
-        images = [f"{base_url}/web/image/product.product/{product.id}/image_1920/{product.id}.jpg"] \
-            if product.image_1920 else []
+        images = self._exito_image_urls()
         clothing = self.exito_product_type == "Clothing"
         weight = product.weight or 0
         return ProductListing(
@@ -109,6 +109,25 @@ class MarketplaceListing(models.Model):
         """Rules the marketplace's mapping found broken, in the user's language."""
         return [self.env._(problem.template, **problem.params) if isinstance(problem, exito_mapping.Problem)
                 else str(problem) for problem in problems]
+
+    def _exito_image_urls(self):
+        """Public addresses of the product's image as a JPEG (Éxito fetches ``.jpg`` URLs without
+        credentials, and product images are not public in Odoo): a public copy is kept on the
+        listing and refreshed when the image changes."""
+        self.ensure_one()
+        if not self.product_id.image_1920:
+            return []
+        content = image_process(base64.b64decode(self.product_id.image_1920), output_format="JPEG")
+        name = f"{self.seller_sku or self.ean or self.id}.jpg".replace("/", "-")
+        Attachment = self.env["ir.attachment"].sudo()
+        attachment = Attachment.search([("res_model", "=", self._name), ("res_id", "=", self.id),
+                                        ("res_field", "=", False), ("public", "=", True)], limit=1)
+        if not attachment:
+            attachment = Attachment.create({"name": name, "raw": content, "mimetype": "image/jpeg", "public": True,
+                                            "res_model": self._name, "res_id": self.id})
+        elif attachment.raw != content or attachment.name != name:
+            attachment.write({"name": name, "raw": content})
+        return [f"{self.get_base_url()}/web/content/{attachment.id}/{name}"]
 
     def _exito_problems(self, record):
         problems = self._translate_problems(exito_mapping.validate_listing(record))

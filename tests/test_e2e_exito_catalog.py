@@ -1,6 +1,8 @@
 """End to end over real HTTP: the module publishes products and offers to the sandbox, and the
 sandbox plays Éxito's side of the callbacks (moderation and offer results) into Odoo."""
 
+import requests
+
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
@@ -70,6 +72,10 @@ class TestExitoCatalogEndToEnd(HttpCase, MarketplaceCase):
                           and body[0][key] is not None}, "the seed's types")
         self.assertEqual(self.listing.state, "pending")
         self.assertEqual(self.jobs_of("poll_products").state, "done")
+        # Éxito fetches the image without credentials: a public JPEG.
+        image = requests.get(body[0]["ImageUrl1"], timeout=10)
+        self.assertEqual((image.status_code, image.content[:2]), (200, b"\xff\xd8"))
+        self.assertTrue(body[0]["ImageUrl1"].endswith(".jpg"))
 
         # Éxito's content team approves: the sandbox calls notifyproduct with Basic auth.
         answer = self.sandbox.post("/_sandbox/exito/moderate", {"items": [{"seller_sku": "1992"}]})
