@@ -18,7 +18,9 @@ class MarketplaceSettlement(models.Model):
     account_id = fields.Many2one(
         "marketplace.account", string="Account", required=True, index=True, ondelete="cascade", check_company=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True, precompute=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one(
+        "res.currency", compute="_compute_currency_id",
+        help="The marketplace's currency: the one of the account's pricelist.")
     ref = fields.Char(string="Marketplace ID", required=True, readonly=True)
     billing_number = fields.Char(readonly=True, index=True)
     payment_order = fields.Char(string="Payment Order", readonly=True, index=True)
@@ -37,6 +39,12 @@ class MarketplaceSettlement(models.Model):
     _sql_constraints = [
         ("account_ref_uniq", "unique(account_id, ref)", "This settlement is already recorded."),
     ]
+
+    @api.depends("account_id.pricelist_id.currency_id", "company_id.currency_id")
+    def _compute_currency_id(self):
+        for settlement in self:
+            account = settlement.account_id
+            settlement.currency_id = account.pricelist_id.currency_id or account.company_id.currency_id
 
     @api.model
     def _marketplace_store(self, account, settlements):

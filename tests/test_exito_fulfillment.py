@@ -236,6 +236,7 @@ class TestExitoFulfillment(MarketplaceCase):
             "billing_number": "9406165195", "payment_order": "6200006051", "sale_order_id": order.id,
             "commission": 8975, "iva": -1705.25, "total": 95925, "gross_amount": 104900}])
         self.assertEqual(settlement.line_ids.ean, "MP02080000000035")
+        self.assertEqual(settlement.currency_id.name, "COP", "Éxito pays in pesos, whatever the company's currency")
         self.assertEqual((order.marketplace_commission, order.marketplace_payout), (8975, 95925))
 
         self.account.action_import_settlements()
