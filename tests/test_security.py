@@ -63,3 +63,21 @@ class TestSecurity(MarketplaceCase):
         self.account.action_import_orders()
         for job in self.Job.search([("account_id", "=", self.account.id)]):
             self.assertNotIn(EXITO_TOKEN, str(job.payload))
+
+    def test_settlements_specs_and_callback_secrets_stay_in_their_company_and_with_admins(self):
+        settlement_a = self.env["marketplace.settlement"].create({
+            "account_id": self.account.id, "ref": "1", "billing_number": "9406165195", "commission": 10,
+            "line_ids": [Command.create({"name": "Line", "commission": 10})]})
+        self.listing_a.spec_ids = [Command.create({"name": "Garantía", "value": "1 año"})]
+        as_b = self.env(user=self.user_b)
+        self.assertFalse(as_b["marketplace.settlement"].search([]))
+        self.assertFalse(as_b["marketplace.settlement.line"].search([]))
+        self.assertFalse(as_b["marketplace.listing.spec"].search([]))
+        with self.assertRaises(AccessError):
+            as_b["marketplace.settlement"].browse(settlement_a.id).read(["commission"])
+        with self.assertRaises(AccessError):
+            as_b["marketplace.settlement"].create({"account_id": self.account_b.id, "ref": "2"})
+        as_manager = self.account.with_user(self.manager_a)
+        for secret in ("callback_password", "callback_username", "callback_token", "exito_notifyproduct_url"):
+            with self.assertRaises(AccessError, msg=secret):
+                as_manager.read([secret])
