@@ -6,9 +6,13 @@ Odoo reaches a client through ``marketplace.account._get_client()``, which asks
 
 from . import base, records
 from .exito import ExitoClient
+from .imotriz import ImotrizClient
+from .xstak import XstakClient
 
 CLIENTS = {
     "exito": ExitoClient,
+    "imotriz": ImotrizClient,
+    "xstak": XstakClient,
 }
 
 

@@ -121,6 +121,18 @@ class OrderPage:
     remaining: int | None = None
 
 
+@dataclass(slots=True)
+class NewOrdersPage:
+    """One answer of a marketplace's "new orders" feed, which marks what it returns as read
+    (iMotriz ``newOrders``): ``total`` orders were unread before the call, ``returned`` came
+    with it, ``pending`` are left for the next call."""
+
+    orders: list[RawOrder]
+    total: int = 0
+    returned: int = 0
+    pending: int = 0
+
+
 # -- catalog: products ----------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Command line: ``python -m sandbox --host 127.0.0.1 --port 8070 [--seed 1] [--exito-token T] [--exito-orders 25]``."""
+"""Command line: ``python -m sandbox --host 127.0.0.1 --port 8070 [--seed 1] [--exito-token T] [--exito-orders 25]
+[--imotriz-token T] [--imotriz-orders 40] [--imotriz-country CO]``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ import threading
 from .core import BadRequest
 from .exito import DEFAULT_TOKEN, ExitoMarketplace, ExitoOptions, parse_moment
 from .exito_data import STATUSES
+from .imotriz import DEFAULT_TOKEN as IMOTRIZ_TOKEN
+from .imotriz import ImotrizMarketplace, ImotrizOptions
+from .imotriz_data import COUNTRIES as IMOTRIZ_COUNTRIES
 from .server import Sandbox, SandboxServer
+from .xstak import DEFAULT_CLIENT_ID as XSTAK_CLIENT_ID
+from .xstak import DEFAULT_CLIENT_SECRET as XSTAK_CLIENT_SECRET
+from .xstak import DEFAULT_COMPANY_CODE as XSTAK_COMPANY_CODE
+from .xstak import DEFAULT_TOKEN_TTL as XSTAK_TOKEN_TTL
+from .xstak import XstakMarketplace, XstakOptions
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -40,6 +49,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                        help="the catalog the orders sell is already on Éxito, approved (offers can be sent at once)")
     exito.add_argument("--exito-days", type=float, default=7, help="orders spread over the last N days (default 7)")
     exito.add_argument("--exito-now", default=None, help="end of the order window, ISO (default: now)")
+    imotriz = parser.add_argument_group("iMotriz (served under /imotriz)")
+    imotriz.add_argument("--imotriz-token", default=os.environ.get("SANDBOX_IMOTRIZ_TOKEN") or IMOTRIZ_TOKEN,
+                         help=f"expected Authorization header (env SANDBOX_IMOTRIZ_TOKEN, default {IMOTRIZ_TOKEN})")
+    imotriz.add_argument("--imotriz-orders", type=int, default=40, help="number of generated orders (default 40)")
+    imotriz.add_argument("--imotriz-country", default="CO", choices=sorted(IMOTRIZ_COUNTRIES),
+                         help="store country: currency of the orders (default CO)")
+    xstak = parser.add_argument_group("XStak OMS (served under /xstak)")
+    xstak.add_argument("--xstak-client-id", default=os.environ.get("SANDBOX_XSTAK_CLIENT_ID") or XSTAK_CLIENT_ID,
+                       help=f"expected clientId (env SANDBOX_XSTAK_CLIENT_ID, default {XSTAK_CLIENT_ID})")
+    xstak.add_argument("--xstak-client-secret",
+                       default=os.environ.get("SANDBOX_XSTAK_CLIENT_SECRET") or XSTAK_CLIENT_SECRET,
+                       help=f"expected clientSecret (env SANDBOX_XSTAK_CLIENT_SECRET, default {XSTAK_CLIENT_SECRET})")
+    xstak.add_argument("--xstak-company-code", default=XSTAK_COMPANY_CODE,
+                       help=f"expected companyCode (default {XSTAK_COMPANY_CODE})")
+    xstak.add_argument("--xstak-token-ttl", type=int, default=XSTAK_TOKEN_TTL,
+                       help=f"expires_in of the access tokens, seconds (default {XSTAK_TOKEN_TTL})")
+    xstak.add_argument("--xstak-orders", type=int, default=30, help="number of generated orders (default 30)")
+    xstak.add_argument("--xstak-days", type=float, default=14, help="orders spread over the last N days (default 14)")
     return parser.parse_args(argv)
 
 
@@ -50,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
                             live_catalog=args.exito_live_catalog)
     try:
         defaults.now = parse_moment(args.exito_now)
-        app = Sandbox(args.seed, [ExitoMarketplace(defaults)])
+        imotriz = ImotrizOptions(orders=args.imotriz_orders, token=args.imotriz_token, country=args.imotriz_country)
+        xstak = XstakOptions(orders=args.xstak_orders, token_ttl=args.xstak_token_ttl, client_id=args.xstak_client_id,
+                             client_secret=args.xstak_client_secret, company_code=args.xstak_company_code,
+                             days=args.xstak_days)
+        app = Sandbox(args.seed, [ExitoMarketplace(defaults), ImotrizMarketplace(imotriz), XstakMarketplace(xstak)])
         app.faults.update({"error_rate": args.error_rate, "latency_ms": args.latency_ms,
                            "retry_after": args.retry_after, "timeout_seconds": args.timeout_seconds})
     except BadRequest as exc:

@@ -8,8 +8,10 @@ from typing import Any
 
 from .core import BadRequest, expect_int, expect_number, expect_object
 
-#: Faults accepted in ``fail_next``; each applies to one marketplace request.
-FAULT_KINDS = ("500", "502", "503", "429", "timeout", "drop")
+#: Faults accepted in ``fail_next``; each applies to one marketplace request. ``drop`` closes the
+#: connection before the request is processed; ``answer_then_drop`` processes it fully (state changes
+#: happen, e.g. iMotriz marks orders synced) and then closes the connection without sending the answer.
+FAULT_KINDS = ("500", "502", "503", "429", "timeout", "drop", "answer_then_drop")
 
 DEFAULTS: dict[str, Any] = {
     "error_rate": 0.0,

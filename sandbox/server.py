@@ -29,6 +29,8 @@ from .core import (
 )
 from .exito import ExitoMarketplace
 from .faults import Faults, RequestLog
+from .imotriz import ImotrizMarketplace
+from .xstak import XstakMarketplace
 
 MAX_BODY = 10 * 1024 * 1024
 MAX_DRAIN = 64 * 1024 * 1024  # larger refused bodies are not read, the connection is just closed
@@ -42,7 +44,8 @@ class Sandbox:
 
     def __init__(self, seed: int = 1, marketplaces: list[Marketplace] | None = None) -> None:
         self.seed = seed
-        self.marketplaces = {mp.name: mp for mp in (marketplaces or [ExitoMarketplace()])}
+        marketplaces = marketplaces or [ExitoMarketplace(), ImotrizMarketplace(), XstakMarketplace()]
+        self.marketplaces = {mp.name: mp for mp in marketplaces}
         self.faults = Faults(seed)
         self.log = RequestLog()
         self.reset({})
@@ -141,6 +144,11 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._log_line("drop")
             status: int | str = "drop"
+        elif fault == "answer_then_drop":  # processed (state changed), then the answer is lost
+            self._safely(lambda: marketplace.handle(request, subpath), marketplace)
+            self.close_connection = True
+            self._log_line("answer_then_drop")
+            status = "answer_then_drop"
         elif fault in ("500", "502", "503"):
             status = self._send(marketplace.error_response(int(fault), HTTPStatus(int(fault)).phrase))
         elif fault == "429":

@@ -1,0 +1,5 @@
+"""iMotriz (auto-parts marketplace: Colombia, México, Ecuador, Costa Rica): transactions API."""
+
+from .client import ImotrizClient
+
+__all__ = ["ImotrizClient"]
