@@ -12,3 +12,4 @@ from . import stock_picking
 from . import marketplace_listing_exito
 from . import marketplace_settlement
 from . import marketplace_publish_wizard
+from . import marketplace_account_imotriz

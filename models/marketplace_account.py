@@ -39,7 +39,7 @@ class MarketplaceAccount(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     marketplace = fields.Selection(
-        selection=[("exito", "Grupo Éxito")], required=True, tracking=True,
+        selection=[("exito", "Grupo Éxito"), ("imotriz", "iMotriz")], required=True, tracking=True,
         help="The marketplace this account sells on.")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True)
@@ -260,6 +260,12 @@ class MarketplaceAccount(models.Model):
         self.ensure_one()
         return []
 
+    def _get_extra_reads(self):
+        """Other reads the scheduled import queues, as ``[(purpose, OrderQuery)]`` (iMotriz's
+        reconciliation of the last days' order ids)."""
+        self.ensure_one()
+        return []
+
     def _enqueue_order_fetch(self, now=False, status_reads=False):
         """Queue one "read new orders" job per account (plus, with ``status_reads``, one per
         status query), unless the same read is still unfinished.
@@ -280,6 +286,7 @@ class MarketplaceAccount(models.Model):
             reads = [("new", account._get_order_query())]
             if status_reads:
                 reads += [(f"status:{query.status}", query) for query in account._get_status_queries()]
+                reads += account._get_extra_reads()
             for purpose, query in reads:
                 if (account.id, purpose) in running:
                     continue
@@ -456,6 +463,11 @@ class MarketplaceAccount(models.Model):
             self.env._("Marketplace jobs gave up"),
             self.env._("%(job)s: %(error)s", job=job.name, error=(job.last_error or "").partition("\n")[0]),
         )
+
+    def _notify_configuration_error(self, message):
+        """The marketplace refuses to work until something is configured on its side."""
+        self.write({"state": "error", "last_error": message})
+        self._schedule_unique_activity(self.env._("Marketplace configuration needed"), message)
 
     def _notify_credentials_refused(self, message):
         """The marketplace refused the credentials: the account needs a person."""

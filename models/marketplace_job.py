@@ -28,6 +28,9 @@ DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_RETRY_DELAY = 60  # seconds before the first retry; doubles on each attempt
 MAX_RETRY_DELAY = 6 * 3600
 BATCH_SIZE = 100
+#: marketplace error codes that mean "configure something on the marketplace's side": the
+#: account shows the message and its responsible gets an activity
+CONFIGURATION_ERROR_CODES = {"sync_date_not_configured"}
 
 
 class MarketplaceJob(models.Model):
@@ -241,7 +244,11 @@ class MarketplaceJob(models.Model):
 
     def _process(self):
         """Process locked jobs, grouped by account and type; record each one's outcome."""
-        for (account, job_type), jobs in self.grouped(lambda job: (job.account_id, job.job_type)).items():
+        groups = self.grouped(lambda job: (job.account_id, job.job_type)).items()
+        # Reads go last in the batch, which is committed right after them: what a read stored
+        # is committed before anything else runs, since some reads cannot be repeated (iMotriz
+        # marks the orders it returns as synced).
+        for (account, job_type), jobs in sorted(groups, key=lambda group: group[0][1] == "fetch_orders"):
             jobs = jobs.with_company(account.company_id).sudo()
             jobs._apply_outcomes(jobs._run_handler(job_type))
 
@@ -316,6 +323,8 @@ class MarketplaceJob(models.Model):
                      message.splitlines()[0] if message else "")
         if isinstance(error, AuthenticationError):
             self.account_id._notify_credentials_refused(message)
+        elif isinstance(error, MarketplaceError) and error.code in CONFIGURATION_ERROR_CODES:
+            self.account_id._notify_configuration_error(message)
         if self.state == "dead":
             self.account_id._notify_dead_job(self)
 

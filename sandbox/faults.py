@@ -11,7 +11,7 @@ from .core import BadRequest, expect_int, expect_number, expect_object
 #: Faults accepted in ``fail_next``; each applies to one marketplace request. ``drop`` closes the
 #: connection before the request is processed; ``answer_then_drop`` processes it fully (state changes
 #: happen, e.g. iMotriz marks orders synced) and then closes the connection without sending the answer.
-FAULT_KINDS = ("500", "502", "503", "429", "timeout", "drop", "answer_then_drop")
+FAULT_KINDS = ("500", "502", "503", "429", "timeout", "drop", "answer_then_drop", "ok")
 
 DEFAULTS: dict[str, Any] = {
     "error_rate": 0.0,
@@ -83,7 +83,8 @@ class Faults:
         with self._lock:
             settings = dict(self._settings)
             if self._fail_next:
-                return self._fail_next.pop(0), settings
+                kind = self._fail_next.pop(0)
+                return (None if kind == "ok" else kind), settings  # "ok": this request goes through
             if settings["error_rate"] > 0 and self._rng.random() < settings["error_rate"]:
                 return "500", settings
             return None, settings

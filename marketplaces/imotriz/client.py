@@ -60,7 +60,7 @@ class ImotrizClient(BaseClient):
                 _("%(marketplace)s refused to give the orders (HTTP %(status)s): the date to sync orders from is not "
                   "configured in the iMotriz store. In iMotriz, open %(menu)s, set '%(field)s' (at most %(days)s "
                   "days back) and save."),
-                code="sync_date_not_configured", status=status, marketplace=self.label,
+                code=const.SYNC_DATE_ERROR_CODE, status=status, marketplace=self.label,
                 menu=const.SETTINGS_MENU, field=const.SYNC_DATE_FIELD, days=const.SYNC_DATE_MAX_DAYS)
         super()._raise_for_response(response)
 

@@ -49,4 +49,5 @@ TOTAL_TOLERANCE = 1.0
 # Where the seller sets token and sync date (seed, "REQUISITOS PARA USAR LA API")
 SETTINGS_MENU = "Administrar Tienda > Configuración > Integración API"
 SYNC_DATE_FIELD = "Sincronizar pedidos desde:"
+SYNC_DATE_ERROR_CODE = "sync_date_not_configured"  # error code of a 403 (sync start date not configured)
 SYNC_DATE_MAX_DAYS = 30  # seed: at most 30 days back from today

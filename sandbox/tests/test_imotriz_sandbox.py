@@ -193,3 +193,18 @@ def test_control_errors(base):
     assert control(base, "DELETE", "/orders").status_code == 405
     assert control(base, "GET", "/nothing").status_code == 404
     assert requests.post(f"{base}{API}/newOrders", headers=AUTH, timeout=5).status_code == 405
+
+
+def test_ok_entry_lets_one_request_through_before_the_next_fault():
+    server, thread = start_in_thread(port=0, log_requests=False)
+    try:
+        requests.post(f"{server.url}/_sandbox/reset", json={"seed": 1, "imotriz": {"orders": 40}}, timeout=10)
+        requests.post(f"{server.url}/_sandbox/faults", json={"fail_next": ["ok", "500"]}, timeout=10)
+        headers = {"Authorization": "sandbox-imotriz-token"}
+        first = requests.get(f"{server.url}/imotriz/api/cart/transaction/newOrders", headers=headers, timeout=10)
+        second = requests.get(f"{server.url}/imotriz/api/cart/transaction/newOrders", headers=headers, timeout=10)
+        assert (first.status_code, second.status_code) == (200, 500)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -1,0 +1,107 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..marketplaces.base import MarketplaceError
+from ..marketplaces.records import OrderQuery
+
+#: orders fetched one by one per run of the reconciliation, the rest in the next run
+RECONCILE_BATCH = 50
+
+
+class MarketplaceAccount(models.Model):
+    """iMotriz: a destructive "new orders" read (the orders it returns are marked synced on
+    iMotriz's side), made safe by storing every answer at once and by a reconciliation that
+    compares the ids of the last days with what Odoo has and fetches the missing orders."""
+
+    _inherit = "marketplace.account"
+
+    imotriz_country = fields.Selection(
+        selection=[("CO", "Colombia"), ("MX", "México"), ("EC", "Ecuador"), ("CR", "Costa Rica")],
+        string="iMotriz Country", default="CO",
+        help="Chooses iMotriz's domain (imotriz.com, .com.mx, .com.ec, .co.cr) and the orders' currency.")
+    imotriz_sync_from = fields.Date(
+        string="iMotriz Syncs Orders From",
+        help="For reference: the date set in iMotriz (Administrar Tienda > Configuración > Integración API > "
+             "'Sincronizar pedidos desde:'). iMotriz only gives orders from that date, at most 30 days back.")
+
+    def _get_client_params(self):
+        params = super()._get_client_params()
+        if self.marketplace != "imotriz":
+            return params
+        return dict(params, token=self.sudo().api_token, country=self.imotriz_country or "CO")
+
+    def _get_extra_reads(self):
+        reads = super()._get_extra_reads()
+        if self.marketplace == "imotriz":
+            reads.append(("reconcile", OrderQuery()))
+        return reads
+
+    def _fetch_orders_page(self, job):
+        if self.marketplace != "imotriz":
+            return super()._fetch_orders_page(job)
+        if job.payload.get("purpose") == "reconcile":
+            return self._imotriz_reconcile(job)
+        with self._get_client() as client:
+            page = client.get_new_orders()
+        # Stored at once; the runner commits right after this read.
+        self._enqueue_orders(page.orders)
+        if page.pending > 0 and page.orders:
+            job.payload = dict(job.payload, pages=job.payload.get("pages", 0) + 1)
+            return True
+        started = fields.Datetime.to_datetime(job.payload["started_at"])
+        values = {"state": "connected", "last_error": False}
+        if not self.last_sync_date or started > self.last_sync_date:
+            values["last_sync_date"] = started
+        self.write(values)
+        return False
+
+    def _imotriz_reconcile(self, job):
+        """Fetch, one by one, the orders of the last days that Odoo never stored (lost with a
+        "new orders" answer that never arrived)."""
+        with self._get_client() as client:
+            ids = client.get_recent_order_ids()
+            known = set(self.env["marketplace.job"].search(
+                [("account_id", "=", self.id), ("dedupe_key", "in", [f"order:{order_id}" for order_id in ids])]
+            ).mapped("dedupe_key"))
+            missing = [order_id for order_id in ids if f"order:{order_id}" not in known]
+            for order_id in missing[:RECONCILE_BATCH]:
+                self._enqueue_orders([client.get_order(order_id)])
+        return len(missing) > RECONCILE_BATCH
+
+    def action_reimport_order(self, order_ref):
+        """Read one order by its id again and import it (a user's request from the account)."""
+        self.ensure_one()
+        if self.marketplace != "imotriz":
+            self._unsupported(self.env._("re-importing one order"))
+        order_ref = (order_ref or "").strip()
+        existing = self.env["sale.order"]._marketplace_find_orders(self, [order_ref]).get(order_ref)
+        if existing:
+            raise UserError(self.env._("Order %(ref)s is already imported as %(order)s.",
+                                       ref=order_ref, order=existing.name))
+        Job = self.env["marketplace.job"].sudo()
+        try:
+            with self._get_client() as client:
+                raw = client.get_order(order_ref)
+        except MarketplaceError as error:
+            raise UserError(Job._describe_error(error)) from None
+        job = Job.search([("account_id", "=", self.id), ("dedupe_key", "=", f"order:{raw.ref}")])
+        if job:
+            job.write({"payload": raw.payload, "state": "pending", "attempts": 0, "last_error": False,
+                       "next_attempt_date": fields.Datetime.now()})
+        else:
+            job = self._enqueue_orders([raw])
+        Job._run_due_jobs(account_ids=self.ids, time_limit=60)
+        return job
+
+
+class MarketplaceReimportWizard(models.TransientModel):
+    _name = "marketplace.reimport.wizard"
+    _description = "Re-import a Marketplace Order"
+
+    account_id = fields.Many2one("marketplace.account", required=True)
+    order_ref = fields.Char(string="Order ID", required=True, help="The marketplace's id of the order.")
+
+    def action_reimport(self):
+        self.ensure_one()
+        job = self.account_id.action_reimport_order(self.order_ref)
+        return job.action_open_record() if job.res_id else {"type": "ir.actions.act_window_close"}
