@@ -13,3 +13,4 @@ from . import marketplace_listing_exito
 from . import marketplace_settlement
 from . import marketplace_publish_wizard
 from . import marketplace_account_imotriz
+from . import marketplace_account_xstak

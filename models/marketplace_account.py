@@ -39,7 +39,8 @@ class MarketplaceAccount(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     marketplace = fields.Selection(
-        selection=[("exito", "Grupo Éxito"), ("imotriz", "iMotriz")], required=True, tracking=True,
+        selection=[("exito", "Grupo Éxito"), ("imotriz", "iMotriz"), ("xstak", "XStak OMS")], required=True,
+        tracking=True,
         help="The marketplace this account sells on.")
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True)
