@@ -78,6 +78,7 @@ class TestSecurity(MarketplaceCase):
         with self.assertRaises(AccessError):
             as_b["marketplace.settlement"].create({"account_id": self.account_b.id, "ref": "2"})
         as_manager = self.account.with_user(self.manager_a)
-        for secret in ("callback_password", "callback_username", "callback_token", "exito_notifyproduct_url"):
+        for secret in ("callback_password", "callback_username", "callback_token", "exito_notifyproduct_url",
+                       "xstak_client_secret", "xstak_token"):
             with self.assertRaises(AccessError, msg=secret):
                 as_manager.read([secret])
