@@ -7,11 +7,13 @@ Odoo reaches a client through ``marketplace.account._get_client()``, which asks
 from . import base, records
 from .exito import ExitoClient
 from .imotriz import ImotrizClient
+from .marketful import MarketfulClient
 from .xstak import XstakClient
 
 CLIENTS = {
     "exito": ExitoClient,
     "imotriz": ImotrizClient,
+    "marketful": MarketfulClient,
     "xstak": XstakClient,
 }
 

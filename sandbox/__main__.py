@@ -1,5 +1,5 @@
 """Command line: ``python -m sandbox --host 127.0.0.1 --port 8070 [--seed 1] [--exito-token T] [--exito-orders 25]
-[--imotriz-token T] [--imotriz-orders 40] [--imotriz-country CO]``."""
+[--imotriz-token T] [--imotriz-orders 40] [--imotriz-country CO] [--marketful-token T] [--marketful-user U]``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from .exito_data import STATUSES
 from .imotriz import DEFAULT_TOKEN as IMOTRIZ_TOKEN
 from .imotriz import ImotrizMarketplace, ImotrizOptions
 from .imotriz_data import COUNTRIES as IMOTRIZ_COUNTRIES
+from .marketful import DEFAULT_TOKEN as MARKETFUL_TOKEN
+from .marketful import DEFAULT_USER as MARKETFUL_USER
+from .marketful import MarketfulMarketplace, MarketfulOptions
 from .server import Sandbox, SandboxServer
 from .xstak import DEFAULT_CLIENT_ID as XSTAK_CLIENT_ID
 from .xstak import DEFAULT_CLIENT_SECRET as XSTAK_CLIENT_SECRET
@@ -67,6 +70,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                        help=f"expires_in of the access tokens, seconds (default {XSTAK_TOKEN_TTL})")
     xstak.add_argument("--xstak-orders", type=int, default=30, help="number of generated orders (default 30)")
     xstak.add_argument("--xstak-days", type=float, default=14, help="orders spread over the last N days (default 14)")
+    marketful = parser.add_argument_group("Marketful fulfillment (served under /marketful)")
+    marketful.add_argument("--marketful-token", default=os.environ.get("SANDBOX_MARKETFUL_TOKEN") or MARKETFUL_TOKEN,
+                           help=f"expected Authorization (env SANDBOX_MARKETFUL_TOKEN, default {MARKETFUL_TOKEN})")
+    marketful.add_argument("--marketful-user", default=os.environ.get("SANDBOX_MARKETFUL_USER") or MARKETFUL_USER,
+                           help=f"expected User header (env SANDBOX_MARKETFUL_USER, default {MARKETFUL_USER})")
     return parser.parse_args(argv)
 
 
@@ -81,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         xstak = XstakOptions(orders=args.xstak_orders, token_ttl=args.xstak_token_ttl, client_id=args.xstak_client_id,
                              client_secret=args.xstak_client_secret, company_code=args.xstak_company_code,
                              days=args.xstak_days)
-        app = Sandbox(args.seed, [ExitoMarketplace(defaults), ImotrizMarketplace(imotriz), XstakMarketplace(xstak)])
+        marketful = MarketfulOptions(token=args.marketful_token, user=args.marketful_user)
+        app = Sandbox(args.seed, [ExitoMarketplace(defaults), ImotrizMarketplace(imotriz), XstakMarketplace(xstak),
+                                  MarketfulMarketplace(marketful)])
         app.faults.update({"error_rate": args.error_rate, "latency_ms": args.latency_ms,
                            "retry_after": args.retry_after, "timeout_seconds": args.timeout_seconds})
     except BadRequest as exc:

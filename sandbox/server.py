@@ -30,6 +30,7 @@ from .core import (
 from .exito import ExitoMarketplace
 from .faults import Faults, RequestLog
 from .imotriz import ImotrizMarketplace
+from .marketful import MarketfulMarketplace
 from .xstak import XstakMarketplace
 
 MAX_BODY = 10 * 1024 * 1024
@@ -44,7 +45,8 @@ class Sandbox:
 
     def __init__(self, seed: int = 1, marketplaces: list[Marketplace] | None = None) -> None:
         self.seed = seed
-        marketplaces = marketplaces or [ExitoMarketplace(), ImotrizMarketplace(), XstakMarketplace()]
+        marketplaces = marketplaces or [ExitoMarketplace(), ImotrizMarketplace(), XstakMarketplace(),
+                                        MarketfulMarketplace()]
         self.marketplaces = {mp.name: mp for mp in marketplaces}
         self.faults = Faults(seed)
         self.log = RequestLog()
