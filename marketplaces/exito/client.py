@@ -30,6 +30,7 @@ from ..records import (
     SettlementPage,
     TrackingResult,
 )
+from ..schemas import describe_validation_error
 from . import const, mapping
 from .schemas import (
     ExitoBillingPage,
@@ -117,7 +118,7 @@ class ExitoClient(BaseClient):
             page = ExitoOrdersPage.model_validate(self._json(response))
         except ValidationError as error:
             raise PayloadError(_("%(marketplace)s sent an order list this module cannot read: %(problems)s"),
-                               marketplace=self.label, problems=mapping.describe_validation_error(error)) from error
+                               marketplace=self.label, problems=describe_validation_error(error)) from error
         token = page.paginationToken
         next_cursor = None if token in (None, "", const.PAGINATION_END) else token
         if next_cursor and next_cursor == cursor:
@@ -148,7 +149,7 @@ class ExitoClient(BaseClient):
         except ValidationError as error:
             raise PayloadError(_("%(marketplace)s sent %(what)s this module cannot read: %(problems)s"),
                                marketplace=self.label, what=what,
-                               problems=mapping.describe_validation_error(error)) from error
+                               problems=describe_validation_error(error)) from error
 
     def _params(self, **extra):
         return {"culture": self.culture, **extra}

@@ -21,17 +21,9 @@ from ..records import (
     Settlement,
     SettlementLine,
 )
+from ..schemas import describe_validation_error
 from . import const
 from .schemas import ExitoBilling, ExitoModerationNotice, ExitoOfferNotice, ExitoOrder
-
-
-def describe_validation_error(error):
-    """One readable line per problem of a pydantic error: ``products.0.ean: ...``."""
-    parts = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "payload"
-        parts.append(f"{where}: {problem['msg']}")
-    return "; ".join(parts)
 
 
 def raw_order(payload):

@@ -6,28 +6,16 @@ turned into strings.
 """
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..schemas import Id
 
 
 class _ExitoModel(BaseModel):
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
-
-def _id_text(value):
-    """An id as text: JSON numbers (even above 2**53, or written as an integral float) become
-    the digits of the integer, never an exponent form."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    return value
-
-
-Id = Annotated[str, BeforeValidator(_id_text)]
 
 
 class ExitoOrderProduct(_ExitoModel):

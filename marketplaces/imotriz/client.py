@@ -6,6 +6,7 @@ from pydantic import ValidationError
 
 from ..base import AuthenticationError, BaseClient, PayloadError, RequestError, _
 from ..records import NewOrdersPage
+from ..schemas import describe_validation_error
 from . import const, mapping
 from .schemas import ImotrizNewOrders, ImotrizOrderAnswer, ImotrizOrderIds
 
@@ -70,7 +71,7 @@ class ImotrizClient(BaseClient):
         except ValidationError as error:
             raise PayloadError(_("%(marketplace)s sent %(what)s this module cannot read: %(problems)s"),
                                marketplace=self.label, what=what,
-                               problems=mapping.describe_validation_error(error)) from error
+                               problems=describe_validation_error(error)) from error
 
     def _get(self, path):
         return self._json(self._request("GET", self._url(self.base_url, path)))

@@ -8,17 +8,9 @@ from pydantic import ValidationError
 
 from ..base import PayloadError, _
 from ..records import Address, Buyer, MarketOrder, MarketOrderLine, RawOrder
+from ..schemas import describe_validation_error
 from . import const
 from .schemas import ImotrizRecord
-
-
-def describe_validation_error(error):
-    """One readable line per problem of a pydantic error: ``products.0.quantity: ...``."""
-    parts = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "payload"
-        parts.append(f"{where}: {problem['msg']}")
-    return "; ".join(parts)
 
 
 def _order_part(payload):

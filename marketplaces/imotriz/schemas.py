@@ -6,27 +6,15 @@ or strings and kept as strings.
 """
 
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..schemas import Id
 
 
 class _ImotrizModel(BaseModel):
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
-
-def _id_text(value):
-    """An id as text: integral JSON numbers become their digits, never an exponent form."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    return value
-
-
-Id = Annotated[str, BeforeValidator(_id_text)]
 
 
 class ImotrizOrderHead(_ImotrizModel):

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from ..base import AuthenticationError, BaseClient, PayloadError, _, redact
 from ..records import OrderPage
+from ..schemas import describe_validation_error
 from . import const, mapping
 from .schemas import XstakOrdersPage, XstakToken
 
@@ -203,4 +204,4 @@ class XstakClient(BaseClient):
         except ValidationError as error:
             raise PayloadError(_("%(marketplace)s sent %(what)s this module cannot read: %(problems)s"),
                                marketplace=self.label, what=what,
-                               problems=mapping.describe_validation_error(error)) from error
+                               problems=describe_validation_error(error)) from error

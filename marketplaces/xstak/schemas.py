@@ -5,27 +5,15 @@ numbers or strings and are kept as strings.
 """
 
 from datetime import datetime
-from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..schemas import Id
 
 
 class _XstakModel(BaseModel):
     model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True, str_strip_whitespace=True)
 
-
-def _id_text(value):
-    """An id as text: JSON numbers (even written as an integral float) become the integer's digits."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, int):
-        return str(value)
-    return value
-
-
-Id = Annotated[str, BeforeValidator(_id_text)]
 
 
 class XstakToken(_XstakModel):
