@@ -150,25 +150,31 @@ class AccountMove(models.Model):
     def _marketplace_queue_upload(self):
         """Record "invoice to upload" as a job (never call the marketplace while posting)."""
         Job = self.env["marketplace.job"].sudo()
+        pairs = [(invoice, order) for invoice in self.filtered(lambda move: move.move_type == "out_invoice")
+                 for order in invoice._marketplace_orders()]
+        if not pairs:
+            return
+        taken = {(job.account_id.id, job.dedupe_key) for job in Job.search_fetch(
+            [("dedupe_key", "in", [f"invoice:{order.marketplace_order_ref}" for _invoice, order in pairs])],
+            ["account_id", "dedupe_key"])}
         values = []
-        for invoice in self.filtered(lambda move: move.move_type == "out_invoice"):
-            for order in invoice._marketplace_orders():
-                key = f"invoice:{order.marketplace_order_ref}"
-                if Job.search_count([("account_id", "=", order.marketplace_account_id.id),
-                                     ("dedupe_key", "=", key)], limit=1):
-                    continue
-                values.append({
-                    "name": self.env._("Invoice %(invoice)s of order %(order)s", invoice=invoice.name,
-                                       order=order.marketplace_order_number or order.name),
-                    "account_id": order.marketplace_account_id.id,
-                    "job_type": "upload_invoice",
-                    "dedupe_key": key,
-                    "payload": {"move_id": invoice.id, "order_ref": order.marketplace_order_ref,
-                                "order_number": order.marketplace_order_number},
-                    "res_model": invoice._name,
-                    "res_id": invoice.id,
-                })
-                invoice.marketplace_invoice_state = "to_upload"
+        for invoice, order in pairs:
+            key = (order.marketplace_account_id.id, f"invoice:{order.marketplace_order_ref}")
+            if key in taken:
+                continue
+            taken.add(key)
+            values.append({
+                "name": self.env._("Invoice %(invoice)s of order %(order)s", invoice=invoice.name,
+                                   order=order.marketplace_order_number or order.name),
+                "account_id": key[0],
+                "job_type": "upload_invoice",
+                "dedupe_key": key[1],
+                "payload": {"move_id": invoice.id, "order_ref": order.marketplace_order_ref,
+                            "order_number": order.marketplace_order_number},
+                "res_model": invoice._name,
+                "res_id": invoice.id,
+            })
+            invoice.marketplace_invoice_state = "to_upload"
         if values:
             Job.create(values)
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
