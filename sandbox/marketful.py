@@ -4,7 +4,8 @@ Items, stock, multichannel fulfillment orders, entry orders, shipment events and
 from the query string and from a JSON object body (the body wins); nested values (``items``, ``order``,
 ``entry_order``) may also come as JSON text in the query. Status codes and messages are the seed's where it
 gives them; everything else is a choice documented in ``sandbox/README.md``. Stock is stateful: shipping an
-order (control API) lowers it, receiving an entry order raises it. Registered webhooks are called
+order (control API) lowers it, receiving an entry order raises it, a stock count (control API) sets it; a shipped
+order can then be delivered (control API). Registered webhooks are called
 synchronously by the request that caused the event.
 """
 
@@ -28,6 +29,7 @@ from .core import (
     Marketplace,
     Request,
     Response,
+    expect_int,
     expect_object,
     json_response,
     message,
@@ -47,7 +49,7 @@ SHIPPING_TYPES = {"económico": "económico", "economico": "económico", "dia_si
 REQUIRED_ORDER_FIELDS = ("num_orden", "orden_id", "customer", "carrier_name", "telefono", "calle", "no_exterior",
                          "colonia", "ciudad", "Estado", "codigo_postal", "canal", "tipo_envio")
 OPTIONAL_ORDER_FIELDS = ("no_interior", "asegurado")
-STATE = re.compile(r"^MX\s*-\s*[A-Z]{2,3}$")
+STATE = re.compile(r"^MX\s*-\s*(?P<code>[A-Z]{2})$")  # the code must also be one of marketful_data.STATE_CODES
 SKU = re.compile(r"^[A-Za-z0-9_-]+$")
 EAN = re.compile(r"^[0-9]{6,14}$")
 DIMENSIONS = ("height", "width", "length", "weigth")
@@ -82,7 +84,9 @@ ROUTES = {
 CONTROL_ROUTES = [
     (re.compile(r"^/items$"), {"GET": "_c_items"}),
     (re.compile(r"^/orders$"), {"GET": "_c_orders"}),
+    (re.compile(r"^/items/(?P<key>[^/]+)/stock$"), {"POST": "_c_set_stock"}),
     (re.compile(r"^/orders/(?P<key>[^/]+)/ship$"), {"POST": "_c_ship"}),
+    (re.compile(r"^/orders/(?P<key>[^/]+)/deliver$"), {"POST": "_c_deliver"}),
     (re.compile(r"^/entries$"), {"GET": "_c_entries"}),
     (re.compile(r"^/entries/(?P<key>[^/]+)/receive$"), {"POST": "_c_receive"}),
     (re.compile(r"^/webhooks/log$"), {"GET": "_c_webhook_log", "DELETE": "_c_clear_webhook_log"}),
@@ -305,8 +309,12 @@ class MarketfulMarketplace(Marketplace):
             if kind is None:
                 errors.append("tipo_envio must be económico or dia_siguiente")
             values["tipo_envio"] = kind
-        if "Estado" in values and not STATE.match(values["Estado"]):
-            errors.append("Estado must be in format MX-XX (e.g. MX-AG)")
+        if "Estado" in values:
+            state = STATE.match(values["Estado"])
+            if state is None or state["code"] not in marketful_data.STATE_CODES:
+                errors.append("Estado must be in format MX-XX, XX a 2-letter state code (e.g. MX-AG)")
+            else:
+                values["Estado"] = f"MX-{state['code']}"
         interior = merged.get("no_interior")
         if interior is not None and not isinstance(interior, (str, int)):
             errors.append("no_interior must be a string")
@@ -504,8 +512,9 @@ class MarketfulMarketplace(Marketplace):
             record = self._orders.get(order_id) if order_id is not None else None
             if record is None:
                 return message(404, f"Orden {key} no encontrada")
-            if record["fulfillment_status"] == "enviado":
-                return message(409, f"Order {order_id} is already shipped")
+            if record["fulfillment_status"] != "pendiente":
+                done = "delivered" if record["fulfillment_status"] == "entregado" else "shipped"
+                return message(409, f"Order {order_id} is already {done}")
             short = []
             for line in record["items"]:
                 item = self._by_sku(line["sku"])
@@ -523,18 +532,59 @@ class MarketfulMarketplace(Marketplace):
             label = body.get("url_guia_pdf") or f"https://fulfillment.marketful.mx/guias/{tracking}.pdf"
             record.update(fulfillment_status="enviado", tracking_number=tracking, carrier_name=carrier,
                           url_guia_pdf=label, updated_at=now)
-            event = {"id": self._next_event, "order_id": order_id, "num_orden": record["num_orden"],
-                     "canal": record["canal"], "status": "enviado", "description": "Pedido enviado",
-                     "carrier_name": carrier, "tracking_number": tracking, "created_at": now}
-            self._next_event += 1
-            self._events[order_id].append(event)
-            self._queue(deliveries, "order/updated", record)
-            self._queue(deliveries, "shipment_event/created", event)
+            event = self._add_event(record, "enviado", "Pedido enviado", now, deliveries)
             answer = {"order": copy.deepcopy(record), "event": copy.deepcopy(event),
                       "stock": {line["sku"]: self._by_sku(line["sku"])["available_quantity"]
                                 for line in record["items"]}}
         answer["webhooks"] = self._deliver(deliveries)
         return json_response(200, answer)
+
+    def _add_event(self, record: dict, status: str, description: str, now: str, deliveries: list) -> dict:
+        """Append a shipment event to an order and queue order/updated + shipment_event/created; lock held."""
+        order_id = record["order_id"]
+        event = {"id": self._next_event, "order_id": order_id, "num_orden": record["num_orden"],
+                 "canal": record["canal"], "status": status, "description": description,
+                 "carrier_name": record["carrier_name"], "tracking_number": record["tracking_number"],
+                 "created_at": now}
+        self._next_event += 1
+        self._events[order_id].append(event)
+        self._queue(deliveries, "order/updated", record)
+        self._queue(deliveries, "shipment_event/created", event)
+        return event
+
+    def _c_deliver(self, request: Request, key: str) -> Response:
+        body = expect_object(request.json(), "Deliver body")
+        if body:
+            raise BadRequest(f"Unknown deliver settings: {', '.join(sorted(body))}")
+        order_id = _int(key)
+        deliveries: list[tuple[dict, dict]] = []
+        with self._lock:
+            record = self._orders.get(order_id) if order_id is not None else None
+            if record is None:
+                return message(404, f"Orden {key} no encontrada")
+            if record["fulfillment_status"] == "pendiente":
+                return message(409, f"Order {order_id} is not shipped yet")
+            if record["fulfillment_status"] == "entregado":
+                return message(409, f"Order {order_id} is already delivered")
+            now = _now()
+            record.update(fulfillment_status="entregado", updated_at=now)
+            event = self._add_event(record, "entregado", "Pedido entregado", now, deliveries)
+            answer = {"order": copy.deepcopy(record), "event": copy.deepcopy(event)}
+        answer["webhooks"] = self._deliver(deliveries)
+        return json_response(200, answer)
+
+    def _c_set_stock(self, request: Request, key: str) -> Response:
+        body = expect_object(request.json(), "Stock body")
+        unknown = sorted(set(body) - {"available_quantity"})
+        if unknown:
+            raise BadRequest(f"Unknown stock settings: {', '.join(unknown)}")
+        quantity = expect_int(body.get("available_quantity"), "available_quantity", minimum=0)
+        with self._lock:
+            item = self._by_sku(key)
+            if item is None:
+                return message(404, f"Item {key} not found")
+            item["available_quantity"] = quantity
+            return json_response(200, copy.deepcopy(item))
 
     def _c_receive(self, request: Request, key: str) -> Response:
         expect_object(request.json(), "Receive body")

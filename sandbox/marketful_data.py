@@ -16,6 +16,11 @@ FIRST_ORDER_ID = 5021  # the seed's example order id
 FIRST_WEBHOOK_ID = 1
 FIRST_EVENT_ID = 90001
 
+#: the seed's ``Estado`` codes: "MX-XX" with the 2-letter codes of Wikipedia's "Template:Mexico State-Abbreviation
+#: Codes" (Aguascalientes AG ... Zacatecas ZA; Distrito Federal / Ciudad de México DF, Estado de México ME)
+STATE_CODES = ("AG", "BC", "BS", "CM", "CS", "CH", "CO", "CL", "DF", "DG", "GT", "GR", "HG", "JA", "ME", "MI",
+               "MO", "NA", "NL", "OA", "PB", "QT", "QR", "SL", "SI", "SO", "TB", "TM", "TL", "VE", "YU", "ZA")
+
 #: sku, title, list price (MXN), ean, height, width, length, weight
 CATALOG = [
     ("PRO20PRO", "Proteína en polvo 2 kg vainilla", 899.0, "7501234500011", 30.0, 20.0, 20.0, 2.2),

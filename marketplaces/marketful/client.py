@@ -5,6 +5,7 @@ import re
 
 from ..base import AuthenticationError, BaseClient, PayloadError, RequestError, _, redact
 from . import const
+from .mapping import carrier_name, fulfillment_problems, mx_state
 from .records import (
     EntryOrderResult,
     FulfillmentOrderResult,
@@ -65,12 +66,21 @@ class MarketfulClient(BaseClient):
         return {const.AUTH_HEADER: self.token, const.USER_HEADER: self.user_id,
                 "Content-Type": "application/json"}
 
-    def _error_message(self, response, payload):
-        """Marketful's error body (seed): ``{"message": "...", "error": "..."}``."""
+    @staticmethod
+    def _detail(payload):
+        """The readable reason of a refusal: the seed's ``{"message", "error"}``, plus the chosen
+        ``"errors": [reasons]`` (``update_item`` 405, an invalid multichannel order)."""
+        if not isinstance(payload, dict):
+            return ""
+        reasons = [_text(payload.get("error"))]
+        errors = payload.get("errors")
+        reasons += [_text(error) for error in errors] if isinstance(errors, list) else [_text(errors)]
+        reasons = "; ".join(reason for reason in reasons if reason)
         message = _message(payload)
-        if message and isinstance(payload, dict) and payload.get("error"):
-            message = f"{message}: {_text(payload['error'])}"
-        return message or super()._error_message(response, payload)
+        return f"{message}: {reasons}" if message and reasons else message or reasons
+
+    def _error_message(self, response, payload):
+        return self._detail(payload) or super()._error_message(response, payload)
 
     @staticmethod
     def _is_auth_message(message):
@@ -88,9 +98,7 @@ class MarketfulClient(BaseClient):
                 _("%(marketplace)s refused the credentials (HTTP %(status)s: %(detail)s). Check in the account "
                   "that the access token and the user id are the ones Marketful gave for this account, "
                   "without spaces."), status=status, marketplace=self.label, detail=detail)
-        code = "not_found" if "not found" in detail.lower() or "no encontrad" in detail.lower() else None
-        raise RequestError(_("%(marketplace)s refused the request (HTTP %(status)s): %(detail)s"),
-                           code=code, status=status, marketplace=self.label, detail=detail)
+        raise self._refused(status, payload, detail)
 
     def _call(self, method, path, *, params=None, body=None, accept=()):
         """Send one call; statuses in ``accept`` are returned (with their payload) unless their
@@ -108,11 +116,18 @@ class MarketfulClient(BaseClient):
                                marketplace=self.label, what=path, problems=_("not a JSON object"))
         return 200, payload
 
-    def _refused(self, status, payload):
-        """A RequestError for an accepted status that turned out to be a refusal."""
+    def _refused(self, status, payload, detail=None):
+        """The RequestError of a refusal. Its code, from the message: ``not_found`` (an item, an order,
+        a webhook Marketful does not know), ``already_exists`` (an order sent twice), else ``bad_request``."""
+        message = _message(payload).lower()
+        code = None
+        if "not found" in message or "no encontrad" in message:
+            code = "not_found"
+        elif message.startswith(const.ORDER_EXISTS_PREFIX):
+            code = "already_exists"
+        detail = detail or redact(self._detail(payload) or "-", self._secrets())
         return RequestError(_("%(marketplace)s refused the request (HTTP %(status)s): %(detail)s"),
-                            status=status, marketplace=self.label,
-                            detail=redact(_message(payload) or "-", self._secrets()))
+                            code=code, status=status, marketplace=self.label, detail=detail)
 
     # -- items ----------------------------------------------------------------------------
 
@@ -153,13 +168,16 @@ class MarketfulClient(BaseClient):
             else:
                 results.append(ItemResult(sku=_text(entry), saved=True))
         for entry in self._item_entries(payload.get("items_errors")):
-            if isinstance(entry, dict):
-                reason = _first(entry, "error", "errors", "message", "description")
-                reason = "; ".join(map(_text, reason)) if isinstance(reason, list) else _text(reason)
-                results.append(ItemResult(sku=_text(entry.get("sku")), saved=False,
-                                          reason=reason or _message(payload)))
-            else:
+            if not isinstance(entry, dict):
                 results.append(ItemResult(sku=_text(entry), saved=False, reason=_message(payload)))
+                continue
+            reason = _first(entry, "errors", "error", "message", "description")
+            reason = "; ".join(map(_text, reason)) if isinstance(reason, list) else _text(reason)
+            index = entry.get("index")
+            index = index if isinstance(index, int) and not isinstance(index, bool) \
+                and 0 <= index < len(items) else None
+            sku = _text(entry.get("sku")) or (items[index].sku if index is not None else "")
+            results.append(ItemResult(sku=sku, saved=False, reason=reason or _message(payload), index=index))
         return results
 
     def update_item(self, item):
@@ -209,49 +227,22 @@ class MarketfulClient(BaseClient):
 
     @staticmethod
     def _state(value):
-        return re.sub(r"\s+", "", value or "").upper()
+        return mx_state(value) or re.sub(r"\s+", "", value or "").upper()
 
     def validate_fulfillment_order(self, order):
-        """Readable problems of a multichannel order, before any call (empty when it can be sent).
+        """What stops a multichannel order from being sent, before any call (empty when it can be sent);
+        see :func:`.mapping.fulfillment_problems`.
 
-        :rtype: list[str]
+        :rtype: list[Problem]
         """
-        problems = []
-        required = [("num_orden", "num_orden"), ("orden_id", "orden_id"), ("customer", "customer"),
-                    ("carrier", "carrier_name"), ("phone", "telefono"), ("street", "calle"),
-                    ("exterior_number", "no_exterior"), ("colonia", "colonia"), ("city", "ciudad"),
-                    ("state", const.STATE_FIELD), ("postal_code", "codigo_postal"), ("canal", "canal"),
-                    ("tipo_envio", "tipo_envio")]
-        number = _text(order.num_orden) or "?"
-        for attribute, name in required:
-            if not _text(getattr(order, attribute)):
-                problems.append(_("Order %(order)s: the field %(field)s is missing.") % {
-                    "order": number, "field": name})
-        if _text(order.carrier) and order.carrier not in const.CARRIERS:
-            problems.append(_("Order %(order)s: carrier %(carrier)s is not one Marketful accepts (%(carriers)s).") % {
-                "order": number, "carrier": order.carrier, "carriers": ", ".join(const.CARRIERS)})
-        if _text(order.state) and not re.match(const.STATE_PATTERN, self._state(order.state)):
-            problems.append(_("Order %(order)s: the state %(state)s must be written MX-XX (for example MX-AG).") % {
-                "order": number, "state": order.state})
-        if _text(order.tipo_envio) and order.tipo_envio.strip().lower() not in const.SHIPPING_ALIASES:
-            problems.append(_("Order %(order)s: the shipping type %(value)s must be %(types)s.") % {
-                "order": number, "value": order.tipo_envio, "types": " / ".join(const.SHIPPING_TYPES)})
-        if not order.items:
-            problems.append(_("Order %(order)s has no items.") % {"order": number})
-        for index, line in enumerate(order.items, start=1):
-            if not _text(line.sku):
-                problems.append(_("Order %(order)s, line %(line)s: the SKU is missing.") % {
-                    "order": number, "line": index})
-            if not isinstance(line.cantidad, (int, float)) or isinstance(line.cantidad, bool) or line.cantidad <= 0:
-                problems.append(_("Order %(order)s, line %(line)s: the quantity must be a number above zero.") % {
-                    "order": number, "line": index})
-        return problems
+        return fulfillment_problems(order)
 
     def fulfillment_order_body(self, order):
         """The seed's body of ``POST shopi_orders/multicanal_api`` for ``order``."""
         contact_info = {
             "num_orden": _text(order.num_orden), "orden_id": _text(order.orden_id),
-            "customer": order.customer, "carrier_name": order.carrier, "telefono": _text(order.phone),
+            "customer": order.customer, "carrier_name": carrier_name(order.carrier) or order.carrier,
+            "telefono": _text(order.phone),
             "calle": order.street, "no_exterior": _text(order.exterior_number),
             "no_interior": _text(order.interior_number), "colonia": order.colonia, "ciudad": order.city,
             const.STATE_FIELD: self._state(order.state), "codigo_postal": _text(order.postal_code),
@@ -265,24 +256,38 @@ class MarketfulClient(BaseClient):
     def create_fulfillment_order(self, order):
         """Ask Marketful to fulfil an order (``POST shopi_orders/multicanal_api``).
 
+        Not idempotent: Marketful refuses a second order with the same ``canal`` and ``num_orden``
+        (``already_exists``); look the first one up with :meth:`get_orders`.
+
         :param FulfillmentOrder order:
-        :raise RequestError: code ``invalid_order`` (no call made) when the order is incomplete
+        :raise RequestError: code ``invalid_order`` (no call made) when the order is incomplete, with the
+            list of :class:`.mapping.Problem` in its ``problems`` attribute; code ``already_exists`` when
+            Marketful already has this order (param ``order_ref``: its Marketful id when given)
         :rtype: FulfillmentOrderResult
         """
         problems = self.validate_fulfillment_order(order)
         if problems:
-            raise RequestError(_("%(marketplace)s: the order cannot be sent: %(problems)s"),
-                               code="invalid_order", marketplace=self.label, problems=" ".join(problems))
-        _status, payload = self._call("POST", const.FULFILLMENT_ORDER_PATH, body=self.fulfillment_order_body(order))
+            error = RequestError(_("%(marketplace)s: the order cannot be sent: %(problems)s"),
+                                 code="invalid_order", marketplace=self.label, problems=" ".join(problems))
+            error.problems = problems
+            raise error
+        status, payload = self._call("POST", const.FULFILLMENT_ORDER_PATH, body=self.fulfillment_order_body(order),
+                                     accept=(const.ORDER_EXISTS_STATUS,))
+        if status == const.ORDER_EXISTS_STATUS:
+            raise RequestError(
+                _("%(marketplace)s already has order %(number)s of channel %(channel)s (Marketful order "
+                  "%(order_ref)s): it was sent before; look it up instead of sending it again."),
+                code="already_exists", status=status, marketplace=self.label, number=_text(order.num_orden),
+                channel=_text(order.canal), order_ref=_text(_first(payload, "order_id", "id")) or "?")
         answer = _first(payload, "order", "orden")
-        order_id = _first(answer, "id", "order_id") if isinstance(answer, dict) else answer
+        order_id = _first(answer, "order_id", "id") if isinstance(answer, dict) else answer
         order_id = order_id if order_id is not None else payload.get("order_id")
         return FulfillmentOrderResult(order_id=_text(order_id), message=_message(payload), payload=payload)
 
     @staticmethod
     def _order(record):
         return MarketfulOrder(
-            order_id=_text(_first(record, "id", "order_id")), num_orden=_text(record.get("num_orden")),
+            order_id=_text(_first(record, "order_id", "id")), num_orden=_text(record.get("num_orden")),
             orden_id=_text(record.get("orden_id")), canal=_text(record.get("canal")),
             carrier=_text(_first(record, "carrier_name", "carrier")),
             tracking_number=_text(record.get("tracking_number")), label_url=_text(record.get("url_guia_pdf")),
@@ -366,7 +371,10 @@ class MarketfulClient(BaseClient):
                               description=_text(_first(event, "description", "descripcion")),
                               date=_text(_first(event, "created_at", "fecha")),
                               tracking_number=_text(_first(event, "tracking_number") or order.get("tracking_number")),
-                              event_id=_text(event.get("id")))
+                              event_id=_text(event.get("id")),
+                              carrier=_text(_first(event, "carrier_name") or order.get("carrier_name")),
+                              number=_text(_first(event, "num_orden") or order.get("num_orden")),
+                              channel=_text(_first(event, "canal") or order.get("canal")))
                 for event in events if isinstance(event, dict)]
 
     # -- webhooks -------------------------------------------------------------------------
@@ -404,17 +412,10 @@ class MarketfulClient(BaseClient):
         if status != 200:
             if _message(payload).lower().startswith(const.WEBHOOK_EXISTS_PREFIX):
                 return WebhookRegistration(topic=topic, url=url, conflict=True, message=_message(payload))
-            raise self._refused_with_error(status, payload)
+            raise self._refused(status, payload)
         record = payload.get("webhook") if isinstance(payload.get("webhook"), dict) else {}
         webhook = self._webhook(record) if record else Webhook(webhook_id="", topic=topic, url=url)
         return WebhookRegistration(topic=topic, url=url, webhook=webhook, message=_message(payload))
-
-    def _refused_with_error(self, status, payload):
-        detail = _message(payload) or "-"
-        if payload.get("error"):
-            detail = f"{detail}: {_text(payload['error'])}"
-        return RequestError(_("%(marketplace)s refused the request (HTTP %(status)s): %(detail)s"),
-                            status=status, marketplace=self.label, detail=redact(detail, self._secrets()))
 
     def delete_webhook(self, webhook_id):
         """Delete a webhook by id (``POST webhooks/eliminar``).
@@ -427,13 +428,18 @@ class MarketfulClient(BaseClient):
             message = _message(payload).lower()
             if message.startswith("webhook") and message.endswith(const.WEBHOOK_NOT_FOUND_SUFFIX):
                 return False
-            raise self._refused_with_error(status, payload)
+            raise self._refused(status, payload)
         return True
 
     def parse_webhook(self, topic, body):
         """Read a notification Marketful pushed (``body``: bytes, text or a decoded dict).
 
-        :raise PayloadError: on a body that is not a JSON object or names no order
+        The chosen payload (``const.py``) is ``{"tipo", "webhook_id", "user", "data": <order or shipment
+        event>}``; a bare order or shipment event is read too. The payload's ``tipo`` wins over ``topic``,
+        which names the type of a bare body.
+
+        :param str topic: ``order/created``, ``order/updated`` or ``shipment_event/created`` (or None)
+        :raise PayloadError: on a body that is not a JSON object, of no known type, or that names no order
         :rtype: WebhookEvent
         """
         payload = body
@@ -442,25 +448,34 @@ class MarketfulClient(BaseClient):
                 payload = json.loads(body)
             except ValueError:
                 raise PayloadError(_("%(marketplace)s webhook %(topic)s: the body is not JSON."),
-                                   marketplace=self.label, topic=topic) from None
+                                   marketplace=self.label, topic=topic or "?") from None
         if not isinstance(payload, dict):
             raise PayloadError(_("%(marketplace)s webhook %(topic)s: the body is not a JSON object."),
-                               marketplace=self.label, topic=topic)
-        record = _first(payload, "orden", "order", "shipment_event")
+                               marketplace=self.label, topic=topic or "?")
+        sent_topic = _text(payload.get("tipo"))
+        topic = sent_topic if sent_topic in const.WEBHOOK_TOPICS else _text(topic)
+        if topic not in const.WEBHOOK_TOPICS:
+            raise PayloadError(_("%(marketplace)s webhook %(topic)s: unknown type, expected one of %(topics)s."),
+                               marketplace=self.label, topic=sent_topic or topic or "?",
+                               topics=", ".join(const.WEBHOOK_TOPICS))
+        record = _first(payload, const.WEBHOOK_DATA, "orden", "order", "shipment_event")
         record = record if isinstance(record, dict) else payload
         if topic.startswith("shipment_event"):
-            ref = _first(record, "order_id", "orden_id_marketful", "id")
+            ref, event_id = _first(record, "order_id"), _text(record.get("id"))
+            status = _text(_first(record, "status", "estatus"))
         else:
-            ref = _first(record, "id", "order_id")
+            ref, event_id = _first(record, "order_id", "id"), ""
+            status = _text(_first(record, "fulfillment_status", "status", "estatus"))
         if not _text(ref):
             raise PayloadError(_("%(marketplace)s webhook %(topic)s: the body names no order."),
                                marketplace=self.label, topic=topic)
-        status = _text(_first(record, "status", "fulfillment_status", "estatus"))
         return WebhookEvent(
-            topic=topic, order_ref=_text(ref), channel=_text(record.get("canal")),
+            topic=topic, order_ref=_text(ref), number=_text(record.get("num_orden")),
+            order_id=_text(record.get("orden_id")), channel=_text(record.get("canal")), event_id=event_id,
+            status=status, delivered=status.lower() in const.DELIVERED_STATUSES,
             tracking_number=_text(record.get("tracking_number")),
-            carrier=_text(_first(record, "carrier_name", "carrier")), status=status,
-            delivered=status.lower() in const.DELIVERED_STATUSES, payload=payload)
+            carrier=_text(_first(record, "carrier_name", "carrier")), label_url=_text(record.get("url_guia_pdf")),
+            payload=payload)
 
     # -- connection -----------------------------------------------------------------------
 

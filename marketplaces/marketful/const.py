@@ -49,11 +49,21 @@ SHIPPING_NEXT_DAY = "dia_siguiente"
 SHIPPING_TYPES = (SHIPPING_ECONOMY, SHIPPING_NEXT_DAY)
 SHIPPING_ALIASES = {"economico": SHIPPING_ECONOMY, "económico": SHIPPING_ECONOMY,
                     "dia_siguiente": SHIPPING_NEXT_DAY, "día_siguiente": SHIPPING_NEXT_DAY}
-# seed "MX-XX" (e.g. MX-AG) | public example "MX - AG". chosen: sent as the seed says, "MX-AG";
-# "MX - AG" from the caller is normalised.
-STATE_PATTERN = r"^MX-[A-Z]{2,3}$"
+# seed "MX-XX" with the 2-letter codes of Wikipedia's "Template:Mexico State-Abbreviation Codes" (e.g. MX-AG)
+# | public example "MX - AG". chosen: sent as the seed says, "MX-AG"; see MX_STATES and mapping.mx_state.
+STATE_PREFIX = "MX-"
+# Odoo's Mexican state codes (res.country.state of base data: the ISO 3166-2 letters; older databases
+# have DIF for Ciudad de México)
+# -> the 2-letter codes of Wikipedia's "Template:Mexico State-Abbreviation Codes" ("2-letter code" column)
+MX_STATES = {
+    "AGU": "AG", "BCN": "BC", "BCS": "BS", "CAM": "CM", "CHP": "CS", "CHH": "CH", "COA": "CO", "COL": "CL",
+    "CMX": "DF", "DIF": "DF", "DUR": "DG", "GUA": "GT", "GRO": "GR", "HID": "HG", "JAL": "JA", "MEX": "ME",
+    "MIC": "MI", "MOR": "MO", "NAY": "NA", "NLE": "NL", "OAX": "OA", "PUE": "PB", "QUE": "QT", "ROO": "QR",
+    "SLP": "SL", "SIN": "SI", "SON": "SO", "TAB": "TB", "TAM": "TM", "TLA": "TL", "VER": "VE", "YUC": "YU",
+    "ZAC": "ZA",
+}
 # seed writes the field "Estado" in its table | api-notes/public example "estado". chosen: "estado"
-# (every other field of contact_info is lower case).
+# (every other field of contact_info is lower case; the sandbox accepts both).
 STATE_FIELD = "estado"
 
 # seed: item fields; the seed spells weight "weigth" (update example and table) and once
@@ -63,23 +73,38 @@ ITEM_FIELDS = ("title", "list_price", "sku", "height", "width", "length", "weigt
 # seed: webhook types
 WEBHOOK_TOPICS = ("order/created", "order/updated", "shipment_event/created")
 
-# chosen (not public): shapes of the answers and payloads the seed leaves out.
-# - create_item: items_saved [{"sku", "item_id"}] ("id" accepted), items_errors [{"sku", "error"}]
-#   ("errors"/"message" accepted, a list of messages is joined); a bare SKU string is accepted.
-#   The 401 "Incomplete data" answer is read as "every item refused" (a result, not an error).
-# - update_item: 200 {"message": "Success", "items_update": {...}}
-# - get_stock: the seed spells "avariable_quantity" (sic); "available_quantity" accepted too.
-# - multicanal_api: 200 {"message": "Success", "order": {"id": <Marketful order id>, ...}}
-#   ("orden"/"order_id" accepted)
-# - get_orders: 200 {"message": "Success", "orden": {"id", "num_orden", "orden_id", "canal",
-#   "carrier_name", "tracking_number", "url_guia_pdf", "fulfillment_status"}} (a list under
-#   "ordenes"/"orders" also accepted: its first element is read); "Orden no encontrada" means
-#   the order does not exist (any status).
-# - entry order 401: "items" is a list of SKUs (or of {"sku"} objects)
-# - get_events: 200 {"message": "Success", "orden": {"id", "tracking_number", "carrier_name",
-#   "shipment_events": [{"id", "status", "description", "created_at", "tracking_number"}]}}
-# - webhooks: {"id", "url", "tipo"} ("topic" accepted); list under "webhooks".
-# - webhook payloads: the order object of get_orders (order/*) or one shipment event with
-#   "order_id", "canal", "num_orden", "tracking_number", "carrier_name", "status"
-#   (shipment_event/*); either may come wrapped in "orden"/"order"/"shipment_event".
-DELIVERED_STATUSES = ("entregado", "delivered", "entregada")  # chosen: delivered flag
+# chosen (not public): the shapes below are exactly what sandbox/marketful.py serves (sandbox/README.md);
+# the client also reads the older aliases noted in brackets.
+# - create_item: items_saved [{"item_id", "sku", "title", "list_price", "ean", "height", "width", "length",
+#   "weigth", "available_quantity"}] ["id"]; items_errors [{"index", "sku", "errors": [reasons]}] ["error"/
+#   "message", a bare SKU]. "index" is the item's position in the request. 401 "Incomplete data" is read as
+#   "every item refused" (a result, not an error).
+# - update_item: 200 {"message": "Success", "description", "items_update": <item>};
+#   405 {"message": "Item could not be updated", "errors": [reasons]} (the reasons go into the error's detail).
+# - get_stock: 200 {"message", "sku", "item_id", "available_quantity", "avariable_quantity"} (the seed's typo
+#   "avariable_quantity" is read when "available_quantity" is absent). get_stock_ean: {"message", "ean", "sku",
+#   "available_quantity", "item_id"}.
+# - multicanal_api: 200 {"message": "Success", "description", "order": <order>} ["id"/"orden"];
+#   400 {"message": "Invalid order", "errors": [reasons]}; 409 {"message": "Orden ya existe", "order_id",
+#   "canal", "num_orden"} for a second POST with the same canal + num_orden (RequestError code "already_exists").
+# - <order> (multicanal_api, get_orders "orden", order/* webhooks): {"order_id" (Marketful's id), "num_orden",
+#   "orden_id" (the seller's), "customer", "carrier_name", ..., "Estado", "canal", "tipo_envio", "asegurado",
+#   "items": [{"sku", "cantidad"}], "fulfillment_status" ("pendiente", "enviado", "entregado"),
+#   "tracking_number", "url_guia_pdf" ("" until shipped), "created_at", "updated_at"} ["id"; a list under
+#   "ordenes"/"orders": its first element]. "Orden no encontrada" means no such order (any status).
+# - entry order 401: "items" is a list of SKUs [{"sku"} objects].
+# - get_events: 200 {"message": "Success", "orden": {"order_id", "num_orden", "canal", "fulfillment_status",
+#   "tracking_number", "events": [<shipment event>]}} ["shipment_events"; "carrier_name" on "orden"].
+# - <shipment event> (get_events, shipment_event/created webhooks): {"id", "order_id" (Marketful's order id),
+#   "num_orden", "canal", "status", "description", "carrier_name", "tracking_number", "created_at"}.
+# - webhooks: {"id", "url", "tipo", "created_at"} ["topic"]; the list under "webhooks".
+# - webhook payloads: POST JSON {"tipo": <topic>, "webhook_id", "user", "data": <order> (order/*) or
+#   <shipment event> (shipment_event/created)} [the bare object, or one wrapped in "orden"/"order"/
+#   "shipment_event"].
+WEBHOOK_DATA = "data"  # chosen: key of the notified object in a webhook payload
+ORDER_EXISTS_STATUS = 409  # chosen: status of a second POST of the same canal + num_orden
+ORDER_EXISTS_PREFIX = "orden ya existe"  # chosen: its message, compared case-insensitively, any 4xx
+# seed: sku "(No special characters)". chosen: letters, digits, "-" and "_" (the sandbox's rule).
+SKU_PATTERN = r"^[A-Za-z0-9_-]+$"
+
+DELIVERED_STATUSES = ("entregado", "delivered", "entregada")  # chosen: delivered flag ("entregado" served)

@@ -20,12 +20,17 @@ class Item:
 
 @dataclass(slots=True)
 class ItemResult:
-    """What Marketful did with one item: saved (with its Marketful id) or refused (with why)."""
+    """What Marketful did with one item: saved (with its Marketful id) or refused (with why).
+
+    ``index`` is the item's position in the request when Marketful gives it (refused items), so that an
+    item refused for a missing or repeated SKU can still be told apart.
+    """
 
     sku: str
     saved: bool
     item_id: str = ""
     reason: str = ""
+    index: int | None = None
 
 
 @dataclass(slots=True)
@@ -105,11 +110,17 @@ class EntryOrderResult:
 
 @dataclass(slots=True)
 class ShipmentEvent:
+    """One shipment event of an order (``get_events``); ``number`` (``num_orden``) and ``channel``
+    (``canal``) name the order, from the event or else from the order the answer describes."""
+
     status: str
     description: str = ""
     date: str = ""
     tracking_number: str = ""
     event_id: str = ""
+    carrier: str = ""
+    number: str = ""
+    channel: str = ""
 
 
 @dataclass(slots=True)
@@ -137,13 +148,23 @@ class WebhookRegistration:
 
 @dataclass(slots=True)
 class WebhookEvent:
-    """A notification Marketful pushed to a webhook URL."""
+    """A notification Marketful pushed to a webhook URL.
+
+    ``order_ref`` is Marketful's order id (the order's ``order_id``, or the shipment event's ``order_id``);
+    ``number`` the order number (``num_orden``); ``order_id`` the seller's order id (``orden_id``, on
+    order notifications only); ``event_id`` the shipment event's id (``shipment_event/created`` only);
+    ``label_url`` the shipping label (``url_guia_pdf``) once shipped. ``payload`` is the whole body.
+    """
 
     topic: str
     order_ref: str
+    number: str = ""
+    order_id: str = ""
     channel: str = ""
-    tracking_number: str = ""
-    carrier: str = ""
+    event_id: str = ""
     status: str = ""
     delivered: bool = False
+    tracking_number: str = ""
+    carrier: str = ""
+    label_url: str = ""
     payload: dict = field(default_factory=dict)

@@ -2,6 +2,7 @@
 
 import json
 import pathlib
+import threading
 
 import pytest
 import requests
@@ -10,7 +11,7 @@ from responses import matchers
 
 from marketplaces import get_client_class
 from marketplaces.base import AuthenticationError, PayloadError, RateLimitError, RequestError, TransientError
-from marketplaces.marketful import MarketfulClient
+from marketplaces.marketful import MarketfulClient, const, mapping
 from marketplaces.marketful.records import (
     EntryOrderResult,
     FulfillmentOrder,
@@ -225,25 +226,42 @@ def test_stock_without_quantity_is_a_payload_error(client):
 
 @responses.activate
 def test_create_fulfillment_order_body(client):
+    # order() holds Odoo's code of Ciudad de México (CMX); the seed wants Wikipedia's 2-letter one, MX-DF
     responses.post(url("/shopi_orders/multicanal_api"), json=ANSWERS["fulfillment_order_200"],
                    match=[matchers.json_params_matcher(ORDER_BODY, strict_match=True)])
     result = client.create_fulfillment_order(order())
     assert (result.order_id, result.message) == ("5021", "Success")
 
 
+@pytest.mark.parametrize("state, sent", [("JAL", "MX-JA"), ("MX - AG", "MX-AG"), ("dif", "MX-DF"),
+                                         ("MX-CMX", "MX-DF"), ("MEX", "MX-ME")])
+def test_fulfillment_order_body_sends_the_seed_state_code(client, state, sent):
+    assert client.fulfillment_order_body(order(state=state))["order"]["contact_info"]["estado"] == sent
+
+
+def test_fulfillment_order_body_spells_the_carrier_as_the_seed(client):
+    assert client.fulfillment_order_body(order(carrier="will_call"))["order"]["contact_info"]["carrier_name"] \
+        == "Will_Call"
+
+
 def test_fulfillment_order_body_defaults(client):
     body = client.fulfillment_order_body(order(interior_number="", insured=False, tipo_envio="dia_siguiente"))
     info = body["order"]["contact_info"]
     assert (info["no_interior"], info["asegurado"], info["tipo_envio"], info["estado"]) == (
-        "", False, "dia_siguiente", "MX-CMX")
+        "", False, "dia_siguiente", "MX-DF")
 
 
 def test_validate_names_each_missing_field(client):
     problems = client.validate_fulfillment_order(order(customer="", colonia=" ", postal_code="", items=[]))
-    text = "\n".join(problems)
-    for field in ("customer", "colonia", "codigo_postal"):
-        assert f"the field {field} is missing" in text
-    assert "has no items" in text
+    assert problems == [
+        "Order #1203: the recipient's name (customer) is missing.",
+        "Order #1203: the neighbourhood of the delivery address (colonia) is missing.",
+        "Order #1203: the postal code of the delivery address (codigo_postal) is missing.",
+        "Order #1203 has no items.",
+    ]
+    # what Odoo translates: the template and its parameters
+    assert problems[0].template == "Order %(order)s: the recipient's name (%(field)s) is missing."
+    assert problems[0].params == {"order": "#1203", "field": "customer"}
     assert client.validate_fulfillment_order(order()) == []
 
 
@@ -261,6 +279,7 @@ def test_invalid_order_is_refused_before_any_call(client):
         with pytest.raises(RequestError, match="telefono") as caught:
             client.create_fulfillment_order(order(phone=""))
         assert caught.value.code == "invalid_order" and not mock.calls
+        assert [problem.params["field"] for problem in caught.value.problems] == ["telefono"]
 
 
 @pytest.mark.parametrize("status, message, error", [
@@ -360,8 +379,10 @@ def test_get_shipment_events(client):
                   match=[matchers.query_param_matcher({"order_id": str(params["order_id"])})])
     events = client.get_shipment_events(params["order_id"])
     assert events == [
-        ShipmentEvent("en_transito", "Paquete recolectado", "2026-03-02T10:00:00-06:00", "7012345678", "1"),
-        ShipmentEvent("entregado", "Entregado al cliente", "2026-03-04T12:30:00-06:00", "7012345678", "2"),
+        ShipmentEvent("en_transito", "Paquete recolectado", "2026-03-02T10:00:00-06:00", "7012345678", "1",
+                      "Estafeta"),
+        ShipmentEvent("entregado", "Entregado al cliente", "2026-03-04T12:30:00-06:00", "7012345678", "2",
+                      "Estafeta"),
     ]
 
 
@@ -536,3 +557,270 @@ def test_401_without_message_is_an_authentication_error(client):
     with pytest.raises(AuthenticationError):
         client.get_stock("A")
 
+
+
+# -- the shapes the sandbox serves (const.py "chosen") --------------------------------------
+
+
+SANDBOX_ORDER = {"order_id": 5022, "num_orden": "#1203", "orden_id": "SHOP-1203", "customer": "Ana López",
+                 "carrier_name": "Fedex", "canal": "Shopify", "Estado": "MX-DF", "tipo_envio": "económico",
+                 "asegurado": False, "items": [{"sku": "PRO20PRO", "cantidad": 2}], "fulfillment_status": "enviado",
+                 "tracking_number": "MF5022123456", "url_guia_pdf": "https://fulfillment.marketful.mx/guias/MF5022.pdf",
+                 "created_at": "2026-03-02T10:00:00-06:00", "updated_at": "2026-03-02T11:00:00-06:00"}
+SANDBOX_EVENT = {"id": 90002, "order_id": 5022, "num_orden": "#1203", "canal": "Shopify", "status": "entregado",
+                 "description": "Pedido entregado", "carrier_name": "Fedex", "tracking_number": "MF5022123456",
+                 "created_at": "2026-03-04T12:30:00-06:00"}
+
+
+def envelope(topic, data):
+    return {"tipo": topic, "webhook_id": 2, "user": "sandbox-user", "data": data}
+
+
+def test_parse_order_webhook_envelope(client):
+    event = client.parse_webhook(None, json.dumps(envelope("order/updated", SANDBOX_ORDER)).encode())
+    assert (event.topic, event.order_ref, event.number, event.order_id, event.channel, event.event_id,
+            event.status, event.delivered, event.tracking_number, event.carrier, event.label_url) == (
+        "order/updated", "5022", "#1203", "SHOP-1203", "Shopify", "", "enviado", False, "MF5022123456", "Fedex",
+        "https://fulfillment.marketful.mx/guias/MF5022.pdf")
+    assert event.payload["webhook_id"] == 2
+
+
+def test_parse_shipment_event_webhook_envelope(client):
+    event = client.parse_webhook("shipment_event/created", envelope("shipment_event/created", SANDBOX_EVENT))
+    # the order is Marketful's order id, never the event's own id
+    assert (event.order_ref, event.event_id, event.number, event.order_id, event.status, event.delivered,
+            event.carrier, event.tracking_number) == (
+        "5022", "90002", "#1203", "", "entregado", True, "Fedex", "MF5022123456")
+
+
+def test_parse_webhook_type_comes_from_the_payload(client):
+    event = client.parse_webhook("order/created", envelope("shipment_event/created", SANDBOX_EVENT))
+    assert (event.topic, event.order_ref, event.event_id) == ("shipment_event/created", "5022", "90002")
+    with pytest.raises(PayloadError, match="unknown type"):
+        client.parse_webhook(None, SANDBOX_ORDER)  # a bare object needs the topic
+    with pytest.raises(PayloadError, match="orders/CRATED"):
+        client.parse_webhook(None, envelope("orders/CRATED", SANDBOX_ORDER))
+    with pytest.raises(PayloadError, match="names no order"):
+        client.parse_webhook(None, envelope("shipment_event/created", {"id": 9, "status": "enviado"}))
+
+
+@responses.activate
+def test_create_items_reads_the_sandbox_errors(client):
+    answer = {"message": "The following Items could not be saved",
+              "items_saved": [{"item_id": 7006, "sku": "ABCD12", "title": "Pluma Roja", "list_price": 355.0,
+                               "available_quantity": 0}],
+              "items_errors": [{"index": 1, "sku": None, "errors": ["sku is required (string)"]}]}
+    responses.post(url("/items/create_item"), status=201, json=answer)
+    assert client.create_items([ITEMS[0], Item(sku="", title="Sin SKU", list_price=1)]) == [
+        ItemResult("ABCD12", True, "7006"), ItemResult("", False, reason="sku is required (string)", index=1)]
+    answer["items_errors"][0]["index"] = 0
+    answer["items_errors"][0]["sku"] = None
+    responses.replace(responses.POST, url("/items/create_item"), status=201, json=answer)
+    assert client.create_items(ITEMS)[1] == ItemResult("ABCD12", False, reason="sku is required (string)", index=0)
+
+
+@responses.activate
+def test_update_item_405_says_why(client):
+    responses.post(url("/items/update_item"), status=405,
+                   json={"message": "Item could not be updated", "errors": ["sku SKU1 already registered"]})
+    with pytest.raises(RequestError) as caught:
+        client.update_item(Item(item_id=7001, sku="SKU1"))
+    assert str(caught.value) == ("Marketful refused the request (HTTP 405): Item could not be updated: "
+                                 "sku SKU1 already registered")
+    assert caught.value.code == "bad_request"
+
+
+@responses.activate
+def test_create_fulfillment_order_twice_is_already_exists(client):
+    responses.post(url("/shopi_orders/multicanal_api"), status=409,
+                   json={"message": "Orden ya existe", "order_id": 5021, "canal": "Shopify", "num_orden": "#1203"})
+    with pytest.raises(RequestError) as caught:
+        client.create_fulfillment_order(order())
+    error = caught.value
+    assert (error.code, error.status, error.params["order_ref"]) == ("already_exists", 409, "5021")
+    assert "#1203" in str(error) and "Shopify" in str(error) and "5021" in str(error)
+
+
+@responses.activate
+def test_order_exists_message_at_another_status_is_already_exists(client):
+    responses.post(url("/shopi_orders/multicanal_api"), status=400, json={"message": "Orden ya existe"})
+    with pytest.raises(RequestError) as caught:
+        client.create_fulfillment_order(order())
+    assert caught.value.code == "already_exists"
+
+
+@responses.activate
+def test_invalid_order_answer_lists_the_reasons(client):
+    responses.post(url("/shopi_orders/multicanal_api"), status=400, json={
+        "message": "Invalid order", "errors": ["items[0]: Item NOPE not found", "Estado must be in format MX-XX"]})
+    with pytest.raises(RequestError) as caught:
+        client.create_fulfillment_order(order())
+    assert caught.value.code == "bad_request"  # the order itself was found wrong, not "not found"
+    assert "Invalid order: items[0]: Item NOPE not found; Estado must be in format MX-XX" in str(caught.value)
+
+
+@responses.activate
+def test_create_fulfillment_order_reads_the_sandbox_answer(client):
+    responses.post(url("/shopi_orders/multicanal_api"),
+                   json={"message": "Success", "description": "Order created successfully", "order": SANDBOX_ORDER})
+    assert client.create_fulfillment_order(order()).order_id == "5022"
+
+
+@responses.activate
+def test_get_orders_reads_the_sandbox_order(client):
+    responses.get(url("/shopi_orders/get_orders"), json={"message": "Success", "orden": SANDBOX_ORDER})
+    found = client.get_orders("Shopify", "#1203")
+    assert (found.order_id, found.num_orden, found.orden_id, found.carrier, found.fulfillment_status,
+            found.label_url) == ("5022", "#1203", "SHOP-1203", "Fedex", "enviado", SANDBOX_ORDER["url_guia_pdf"])
+
+
+@responses.activate
+def test_get_shipment_events_reads_the_sandbox_events(client):
+    shipped = dict(SANDBOX_EVENT, id=90001, status="enviado", description="Pedido enviado", carrier_name="DHL")
+    responses.get(url("/shipment_events/get_events"), json={"message": "Success", "orden": {
+        "order_id": 5022, "num_orden": "#1203", "canal": "Shopify", "fulfillment_status": "entregado",
+        "tracking_number": "MF5022123456", "events": [shipped, SANDBOX_EVENT]}})
+    assert client.get_shipment_events(5022) == [
+        ShipmentEvent("enviado", "Pedido enviado", SANDBOX_EVENT["created_at"], "MF5022123456", "90001", "DHL",
+                      "#1203", "Shopify"),
+        ShipmentEvent("entregado", "Pedido entregado", SANDBOX_EVENT["created_at"], "MF5022123456", "90002", "Fedex",
+                      "#1203", "Shopify"),
+    ]
+
+
+@responses.activate
+def test_get_stock_prefers_available_quantity(client):
+    responses.get(url("/items/get_stock"), json={"message": "Success", "sku": "SKU1", "item_id": 7001,
+                                                 "available_quantity": 12, "avariable_quantity": 99})
+    assert client.get_stock("SKU1") == Stock("SKU1", 12.0, item_id="7001")
+
+
+# -- against the sandbox (the other side of the wire, written from the seed) -------------------
+
+
+class Receiver:
+    """A tiny HTTP server playing the module's webhook endpoint: keeps each raw body it receives."""
+
+    def __init__(self):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.bodies = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                receiver.bodies.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/marketful/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def sandbox_url():
+    server_module = pytest.importorskip("sandbox.server")
+    marketful_module = pytest.importorskip("sandbox.marketful")
+    server, thread = server_module.start_in_thread(port=0, marketplaces=[marketful_module.MarketfulMarketplace()],
+                                                   log_requests=False)
+    yield server.url
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+@pytest.fixture
+def sandbox(sandbox_url):
+    items = [{"sku": "PRO20PRO", "title": "Proteína 2 kg", "list_price": 899, "ean": "7501234500011",
+              "available_quantity": 10}]
+    answer = requests.post(f"{sandbox_url}/_sandbox/reset", json={"seed": 2, "marketful": {"items": items}}, timeout=5)
+    assert answer.status_code == 200, answer.text
+    receiver = Receiver()
+    with MarketfulClient("sandbox-marketful-token", "sandbox-user", api_url=f"{sandbox_url}/marketful",
+                         timeout=10) as marketful:
+        yield marketful, sandbox_url, receiver
+    receiver.close()
+
+
+def test_client_against_the_sandbox(sandbox):
+    marketful, base, receiver = sandbox
+    for topic in const.WEBHOOK_TOPICS:
+        assert marketful.create_webhook(topic, receiver.url).created
+    assert {hook.topic for hook in marketful.list_webhooks()} == set(const.WEBHOOK_TOPICS)
+
+    # items: one saved, one refused (no price), one refused (SKU taken): results, not an error
+    results = marketful.create_items([Item(sku="TERMO750", title="Termo 750 ml", list_price=289.5, weight=0.4),
+                                      Item(sku="SINPRECIO", title="Sin precio"),
+                                      Item(sku="PRO20PRO", title="Otra vez", list_price=1)])
+    saved = results[0]
+    assert saved.saved and saved.sku == "TERMO750" and saved.item_id
+    assert [(result.sku, result.saved, result.index) for result in results[1:]] == [
+        ("SINPRECIO", False, 1), ("PRO20PRO", False, 2)]
+    assert "list_price" in results[1].reason and "already registered" in results[2].reason
+    assert marketful.get_stock("TERMO750").available_quantity == 0
+    with pytest.raises(RequestError, match="already registered"):
+        marketful.update_item(Item(item_id=saved.item_id, sku="PRO20PRO"))
+
+    # a multichannel order from Odoo's values: state code CMX, street in one line
+    parts = mapping.split_street("Av. Reforma 222 Int. 4")
+    sent = order(num_orden="#5001", orden_id="S00042", state="CMX", street=parts.street,
+                 exterior_number=parts.exterior, interior_number=parts.interior, carrier="fedex",
+                 items=[OrderLine("PRO20PRO", 2)])
+    created = marketful.create_fulfillment_order(sent)
+    found = marketful.get_orders("Shopify", "#5001")
+    assert (found.order_id, found.orden_id, found.carrier, found.fulfillment_status) == (
+        created.order_id, "S00042", "Fedex", "pendiente")
+    assert (found.payload["Estado"], found.payload["calle"], found.payload["no_exterior"],
+            found.payload["no_interior"]) == ("MX-DF", "Av. Reforma", "222", "4")
+    assert marketful.get_orders("Shopify", "#404") is None
+    with pytest.raises(RequestError) as caught:
+        marketful.create_fulfillment_order(sent)
+    assert (caught.value.code, caught.value.params["order_ref"]) == ("already_exists", created.order_id)
+
+    # the warehouse ships and delivers it (sandbox control API)
+    shipped = requests.post(f"{base}/_sandbox/marketful/orders/{created.order_id}/ship", json={"tracking": "T1"},
+                            timeout=10)
+    assert shipped.status_code == 200, shipped.text
+    assert requests.post(f"{base}/_sandbox/marketful/orders/{created.order_id}/deliver", timeout=10).status_code == 200
+    assert marketful.get_stock("PRO20PRO").available_quantity == 8
+    events = marketful.get_shipment_events(created.order_id)
+    assert [(event.status, event.tracking_number, event.carrier, event.number, event.channel)
+            for event in events] == [("enviado", "T1", "Fedex", "#5001", "Shopify"),
+                                     ("entregado", "T1", "Fedex", "#5001", "Shopify")]
+
+    # what the sandbox actually POSTed to the webhook URL
+    parsed = [marketful.parse_webhook(None, body) for body in receiver.bodies]
+    assert [(event.topic, event.status, event.delivered) for event in parsed] == [
+        ("order/created", "pendiente", False),
+        ("order/updated", "enviado", False), ("shipment_event/created", "enviado", False),
+        ("order/updated", "entregado", True), ("shipment_event/created", "entregado", True)]
+    assert {(event.order_ref, event.number, event.channel) for event in parsed} == {
+        (created.order_id, "#5001", "Shopify")}
+    assert [event.order_id for event in parsed if event.topic.startswith("order/")] == ["S00042"] * 3
+    assert [event.event_id for event in parsed if event.topic.startswith("shipment")] == [
+        event.event_id for event in events]
+    assert parsed[1].label_url and parsed[1].tracking_number == "T1"
+
+    # stock reconciliation: the warehouse counts again
+    answer = requests.post(f"{base}/_sandbox/marketful/items/PRO20PRO/stock", json={"available_quantity": 3},
+                           timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert marketful.get_stock("PRO20PRO").available_quantity == 3
+    assert marketful.get_stock_ean("7501234500011").available_quantity == 3
+
+    # entry orders, and the credentials being checked
+    assert marketful.create_entry_order({"PRO20PRO": 5}).created
+    assert marketful.create_entry_order({"PRO20PRO": 5, "NOPE": 1}).rejected == ["NOPE"]
+    with pytest.raises(AuthenticationError):
+        MarketfulClient("wrong", "sandbox-user", api_url=f"{base}/marketful").get_stock("PRO20PRO")

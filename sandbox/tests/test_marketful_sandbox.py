@@ -16,7 +16,7 @@ ITEMS = [{"sku": "SKU1", "title": "Uno", "list_price": 10, "ean": "7500000000017
          {"sku": "SKU2", "title": "Dos", "list_price": 20.5, "available_quantity": 3}]
 CONTACT = {"num_orden": "#1203", "orden_id": "1203", "customer": "Ana López", "carrier_name": "Fedex",
            "telefono": "5512345678", "calle": "Av. Reforma", "no_exterior": "222", "colonia": "Juárez",
-           "ciudad": "Ciudad de México", "Estado": "MX-CMX", "codigo_postal": "06600", "canal": "Shopify",
+           "ciudad": "Ciudad de México", "Estado": "MX-DF", "codigo_postal": "06600", "canal": "Shopify",
            "tipo_envio": "económico"}
 
 
@@ -226,8 +226,17 @@ def test_order_validation(base):
     assert api(base, "POST", "/shopi_orders/multicanal_api", {}).status_code == 402
     assert api(base, "POST", "/shopi_orders/multicanal_api", {"order": [1]}).status_code == 400
     # the public page's spellings are accepted too
-    assert create_order(base, Estado="MX - AG", tipo_envio="economico", carrier_name="will_call",
-                        asegurado=True).status_code == 200
+    response = create_order(base, Estado="MX - AG", tipo_envio="economico", carrier_name="will_call",
+                            asegurado=True)
+    assert response.status_code == 200
+    assert (response.json()["order"]["Estado"], response.json()["order"]["carrier_name"]) == ("MX-AG", "Will_Call")
+
+
+@pytest.mark.parametrize("state", ["MX-CMX", "MX-AGU", "MX-XX", "AG", "mx-ag", "MX-"])
+def test_order_state_must_be_a_two_letter_code_of_the_seed_list(base, state):
+    response = create_order(base, Estado=state)
+    assert response.status_code == 400 and "Estado" in " ".join(response.json()["errors"])
+    assert control(base, "GET", "/orders").json() == []
 
 
 def test_ship_lowers_stock_and_adds_event(base):
@@ -252,6 +261,60 @@ def test_ship_lowers_stock_and_adds_event(base):
     assert (missing.status_code, missing.json()) == (404, {"message": "Orden no encontrada"})
     assert api(base, "GET", "/shipment_events/get_events", order_id="x").json() == \
         {"message": "order_id must be present"}
+
+
+def test_deliver_after_ship_adds_event_and_sends_webhooks(base):
+    receiver = Receiver()
+    try:
+        order_id = create_order(base).json()["order"]["order_id"]
+        not_shipped = control(base, "POST", f"/orders/{order_id}/deliver")
+        assert (not_shipped.status_code, not_shipped.json()["message"]) == (409, f"Order {order_id} is not shipped yet")
+        for kind in ("order/updated", "shipment_event/created"):
+            assert api(base, "POST", "/webhooks/crear", {"url": receiver.url, "tipo": kind}).status_code == 200
+        control(base, "POST", f"/orders/{order_id}/ship", {"tracking": "TRK7", "carrier": "DHL"})
+        del receiver.received[:]
+        response = control(base, "POST", f"/orders/{order_id}/deliver")
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        assert answer["order"]["fulfillment_status"] == "entregado"
+        event = answer["event"]
+        assert {key: event[key] for key in event if key not in ("id", "created_at")} == {
+            "order_id": order_id, "num_orden": "#1203", "canal": "Shopify", "status": "entregado",
+            "description": "Pedido entregado", "carrier_name": "DHL", "tracking_number": "TRK7"}
+        assert [hook["status"] for hook in answer["webhooks"]] == [200, 200]
+        assert [item["body"]["tipo"] for item in receiver.received] == ["order/updated", "shipment_event/created"]
+        assert receiver.received[0]["body"]["data"]["fulfillment_status"] == "entregado"
+        assert receiver.received[1]["body"]["data"] == event
+    finally:
+        receiver.close()
+    order = api(base, "GET", "/shopi_orders/get_orders", canal="Shopify", orden="#1203").json()["orden"]
+    assert order["fulfillment_status"] == "entregado" and order["tracking_number"] == "TRK7"
+    events = api(base, "GET", "/shipment_events/get_events", order_id=order_id).json()["orden"]["events"]
+    assert [(item["status"], item["description"]) for item in events] == [
+        ("enviado", "Pedido enviado"), ("entregado", "Pedido entregado")]
+    again = control(base, "POST", f"/orders/{order_id}/deliver")
+    assert (again.status_code, again.json()) == (409, {"message": f"Order {order_id} is already delivered"})
+    shipped = control(base, "POST", f"/orders/{order_id}/ship")
+    assert (shipped.status_code, shipped.json()["message"]) == (409, f"Order {order_id} is already delivered")
+    assert control(base, "POST", "/orders/1/deliver").status_code == 404
+    assert control(base, "POST", f"/orders/{order_id}/deliver", {"when": "now"}).status_code == 400
+    assert control(base, "GET", f"/orders/{order_id}/deliver").status_code == 405
+
+
+def test_set_stock(base):
+    response = control(base, "POST", "/items/SKU2/stock", {"available_quantity": 40})
+    assert response.status_code == 200, response.text
+    assert (response.json()["sku"], response.json()["available_quantity"]) == ("SKU2", 40)
+    assert stock(base, "SKU2") == 40
+    assert api(base, "GET", "/items/get_stock_ean", ean="7500000000017").json()["available_quantity"] == 10
+    assert control(base, "POST", "/items/SKU1/stock", {"available_quantity": 0}).json()["available_quantity"] == 0
+    assert stock(base, "SKU1") == 0
+    missing = control(base, "POST", "/items/NOPE/stock", {"available_quantity": 1})
+    assert (missing.status_code, missing.json()) == (404, {"message": "Item NOPE not found"})
+    for body in ({}, {"available_quantity": -1}, {"available_quantity": 1.5}, {"available_quantity": "3"},
+                 {"available_quantity": 1, "sku": "x"}, [1]):
+        assert control(base, "POST", "/items/SKU2/stock", body).status_code == 400, body
+    assert stock(base, "SKU2") == 40
 
 
 def test_ship_refuses_without_stock(base):
