@@ -39,7 +39,8 @@ class MarketplaceAccount(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     marketplace = fields.Selection(
-        selection=[("exito", "Grupo Éxito"), ("imotriz", "iMotriz"), ("xstak", "XStak OMS")], required=True,
+        selection=[("exito", "Grupo Éxito"), ("marketful", "Marketful"), ("imotriz", "iMotriz"),
+                   ("xstak", "XStak OMS")], required=True,
         tracking=True,
         help="The marketplace this account sells on.")
     company_id = fields.Many2one(
@@ -96,6 +97,10 @@ class MarketplaceAccount(models.Model):
         string="Last Successful Sync", readonly=True, copy=False,
         help="When the last complete read of new orders began.")
     last_error = fields.Text(readonly=True, copy=False)
+    credentials_refused = fields.Boolean(
+        readonly=True, copy=False,
+        help="The marketplace refused the credentials: the jobs that call it wait until new credentials are "
+             "saved or Test Connection succeeds.")
 
     # Counters for the smart buttons
     order_count = fields.Integer(compute="_compute_counts")
@@ -144,6 +149,31 @@ class MarketplaceAccount(models.Model):
             account.job_problem_count = problems.get(account.id, 0)
             account.listing_count = listings.get(account.id, 0)
 
+    @api.model
+    def _credential_fields(self):
+        """Fields whose change may cure refused credentials; marketplaces add theirs."""
+        return {"api_token", "api_url"}
+
+    def write(self, vals):
+        res = super().write(vals)
+        if self._credential_fields() & set(vals):
+            self.filtered("credentials_refused")._resume_jobs()
+        return res
+
+    def _resume_jobs(self):
+        """New credentials: the jobs that waited for them run at once."""
+        self.sudo().write({"credentials_refused": False})
+        jobs = self.env["marketplace.job"].sudo().search(
+            [("account_id", "in", self.ids), ("state", "=", "failed")])
+        jobs.write({"next_attempt_date": fields.Datetime.now()})
+        if jobs:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+
+    def _imports_orders(self):
+        """Whether the marketplace has orders to read (Marketful fulfils orders, it sells none)."""
+        self.ensure_one()
+        return True
+
     def _marketplace_label(self):
         """The marketplace's name as users see it (translated)."""
         self.ensure_one()
@@ -184,6 +214,8 @@ class MarketplaceAccount(models.Model):
             message = self.env["marketplace.job"]._describe_error(error)
             raise UserError(self.env._("Connection failed: %(error)s", error=message)) from None
         self.sudo().write({"state": "connected", "last_error": False})
+        if self.credentials_refused:
+            self._resume_jobs()
         return self._notification(self.env._("Connection successful"),
                                   self.env._("%(account)s answered.", account=self.name), "success")
 
@@ -250,7 +282,7 @@ class MarketplaceAccount(models.Model):
     @api.model
     def _cron_import_orders(self):
         """Scheduled action: queue a read of new orders for every automated account."""
-        accounts = self.search([("auto_import", "=", True)])
+        accounts = self.search([("auto_import", "=", True)]).filtered(lambda account: account._imports_orders())
         accounts._enqueue_order_fetch(status_reads=True)
         if accounts:
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
@@ -284,6 +316,8 @@ class MarketplaceAccount(models.Model):
         started = fields.Datetime.to_string(fields.Datetime.now())
         values = []
         for account in self:
+            if not account._imports_orders():
+                continue
             reads = [("new", account._get_order_query())]
             if status_reads:
                 reads += [(f"status:{query.status}", query) for query in account._get_status_queries()]
@@ -471,8 +505,9 @@ class MarketplaceAccount(models.Model):
         self._schedule_unique_activity(self.env._("Marketplace configuration needed"), message)
 
     def _notify_credentials_refused(self, message):
-        """The marketplace refused the credentials: the account needs a person."""
-        self.write({"state": "error", "last_error": message})
+        """The marketplace refused the credentials: the account needs a person, and its jobs
+        that call the marketplace wait for new credentials (no storm of refused calls)."""
+        self.write({"state": "error", "last_error": message, "credentials_refused": True})
         self._schedule_unique_activity(
             self.env._("Marketplace credentials refused"),
             self.env._("%(account)s: %(error)s Paste new credentials in the account, then press Test Connection.",

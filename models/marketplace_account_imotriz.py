@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError
@@ -23,6 +23,10 @@ class MarketplaceAccount(models.Model):
         string="iMotriz Syncs Orders From",
         help="For reference: the date set in iMotriz (Administrar Tienda > Configuración > Integración API > "
              "'Sincronizar pedidos desde:'). iMotriz only gives orders from that date, at most 30 days back.")
+
+    @api.model
+    def _credential_fields(self):
+        return super()._credential_fields() | {"imotriz_country"}
 
     def _get_client_params(self):
         params = super()._get_client_params()

@@ -63,6 +63,10 @@ class MarketplaceAccount(models.Model):
             if not account._xstak_statuses():
                 raise ValidationError(self.env._("Give at least one XStak status to import."))
 
+    @api.model
+    def _credential_fields(self):
+        return super()._credential_fields() | {"xstak_client_id", "xstak_client_secret", "xstak_company_code"}
+
     def _xstak_statuses(self):
         return [status.strip() for status in (self.xstak_order_statuses or "").split(",") if status.strip()]
 

@@ -31,6 +31,21 @@ BATCH_SIZE = 100
 #: marketplace error codes that mean "configure something on the marketplace's side": the
 #: account shows the message and its responsible gets an activity
 CONFIGURATION_ERROR_CODES = {"sync_date_not_configured"}
+#: job types that never call the marketplace (they work on what it sent): they keep running while
+#: the account's credentials are refused; every other type waits for new credentials
+OFFLINE_JOB_TYPES = ("import_order", "order_status", "product_callback", "offer_callback")
+#: job types whose handler manages its own savepoints because it commits a "sent, awaiting
+#: answer" mark before a call that is not idempotent (see :meth:`MarketplaceJob._run_once_each`)
+SEND_ONCE_JOB_TYPES = ("push_fulfillment", "push_entry")
+#: seconds the jobs of a batch stay out of other runners' reach while the batch commits a mark
+#: before a call (the runner locks them again right after the commit)
+LEASE_SECONDS = 300
+
+
+class NeedsAttention(UserError):
+    """A job that must not run again by itself: it gives up at once and its account's
+    responsible gets an activity (e.g. the answer to a call that cannot be repeated safely was
+    lost, and only a person can check the marketplace)."""
 
 
 class MarketplaceJob(models.Model):
@@ -65,6 +80,11 @@ class MarketplaceJob(models.Model):
             ("product_callback", "Apply moderation result"),
             ("offer_callback", "Apply offer result"),
             ("fetch_settlements", "Read settlements"),
+            ("delete_products", "Remove products"),
+            ("push_fulfillment", "Send fulfillment order"),
+            ("push_entry", "Announce inbound stock"),
+            ("fetch_stock", "Compare stock"),
+            ("webhook", "Apply webhook event"),
         ],
         string="Type", required=True, readonly=True, index=True)
     state = fields.Selection(
@@ -91,6 +111,10 @@ class MarketplaceJob(models.Model):
     next_attempt_date = fields.Datetime(
         string="Next Attempt", default=fields.Datetime.now, required=True, readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
+    awaiting_answer_since = fields.Datetime(
+        string="Sent, Awaiting Answer Since", readonly=True, copy=False,
+        help="A call that must not be repeated blindly was sent at that time and its answer never came: "
+             "before sending again, the job checks with the marketplace whether it arrived.")
     date_done = fields.Datetime(string="Done On", readonly=True, copy=False)
     res_model = fields.Char(string="Related Document Model", readonly=True, copy=False)
     res_id = fields.Many2oneReference(
@@ -149,6 +173,13 @@ class MarketplaceJob(models.Model):
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
         return True
 
+    def action_send_again(self):
+        """A person checked that the marketplace never received the last call whose answer was
+        lost: send it again as if for the first time."""
+        jobs = self.filtered("awaiting_answer_since")
+        jobs.write({"awaiting_answer_since": False})
+        return jobs.action_retry()
+
     def action_cancel(self):
         """Stop the jobs: they will not run again unless retried."""
         jobs = self.filtered(lambda job: job.state in ("pending", "failed", "dead"))
@@ -203,8 +234,12 @@ class MarketplaceJob(models.Model):
         return processed
 
     def _due_jobs_query(self, account_ids=None):
+        # Jobs that call a marketplace wait while their account's credentials are refused: one
+        # refusal tells the admin, instead of every job failing against the same wall.
         condition = SQL(
-            "state IN %s AND next_attempt_date <= %s", DUE_STATES, fields.Datetime.now())
+            """state IN %s AND next_attempt_date <= %s AND (job_type IN %s OR account_id NOT IN (
+                   SELECT id FROM marketplace_account WHERE credentials_refused))""",
+            DUE_STATES, fields.Datetime.now(), OFFLINE_JOB_TYPES)
         if account_ids is not None:
             condition = SQL("%s AND account_id IN %s", condition, tuple(account_ids) or (0,))
         return condition
@@ -212,6 +247,7 @@ class MarketplaceJob(models.Model):
     @api.model
     def _count_due_jobs(self, account_ids=None):
         self.flush_model()
+        self.env["marketplace.account"].flush_model(["credentials_refused"])
         self.env.cr.execute(SQL("SELECT COUNT(*) FROM marketplace_job WHERE %s",
                                 self._due_jobs_query(account_ids)))
         return self.env.cr.fetchone()[0]
@@ -220,6 +256,7 @@ class MarketplaceJob(models.Model):
     def _acquire_due_jobs(self, limit, account_ids=None):
         """Lock and return up to ``limit`` due jobs that no other runner holds."""
         self.flush_model()
+        self.env["marketplace.account"].flush_model(["credentials_refused"])
         query = SQL(
             """SELECT id FROM marketplace_job WHERE %s
                ORDER BY priority, next_attempt_date, id LIMIT %s
@@ -236,15 +273,26 @@ class MarketplaceJob(models.Model):
             return self.browse()
         return self.browse(ids)
 
+    @staticmethod
+    def _can_commit():
+        # Never under test, where the test's transaction must stay open.
+        return not tools.config["test_enable"] and not modules.module.current_test
+
     def _commit_progress(self):
         # Commit per batch, as Odoo's own batched crons do: a crash later loses at most the
-        # batch in progress. Never under test, where the test's transaction must stay open.
-        if not tools.config["test_enable"] and not modules.module.current_test:
+        # batch in progress.
+        if self._can_commit():
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _process(self):
         """Process locked jobs, grouped by account and type; record each one's outcome."""
-        groups = self.grouped(lambda job: (job.account_id, job.job_type)).items()
+        batch = self
+        if self._can_commit() and any(job.job_type in SEND_ONCE_JOB_TYPES for job in self):
+            # The batch will commit in its middle (a mark before a call): while its row locks are
+            # released for that instant, the jobs must not look due to other runners.
+            self.write({"next_attempt_date": fields.Datetime.now() + timedelta(seconds=LEASE_SECONDS)})
+            batch = self.with_context(marketplace_job_batch=self.ids)
+        groups = batch.grouped(lambda job: (job.account_id, job.job_type)).items()
         # Reads go last in the batch, which is committed right after them: what a read stored
         # is committed before anything else runs, since some reads cannot be repeated (iMotriz
         # marks the orders it returns as synced).
@@ -268,12 +316,20 @@ class MarketplaceJob(models.Model):
             "product_callback": "_handle_product_callback",
             "offer_callback": "_handle_offer_callback",
             "fetch_settlements": "_handle_fetch_settlements",
+            "delete_products": "_handle_delete_products",
+            "push_fulfillment": "_handle_push_fulfillment",
+            "push_entry": "_handle_push_entry",
+            "fetch_stock": "_handle_fetch_stock",
+            "webhook": "_handle_webhook",
         }[job_type]
 
     def _run_handler(self, job_type):
         """Run the handler on all jobs at once; if that fails, on each job alone, so that one
         bad job does not hold back the others and nothing is half-done."""
         handler = self._get_handler(job_type)
+        if job_type in SEND_ONCE_JOB_TYPES:
+            # These handlers commit in their middle and keep each job in its own savepoints.
+            return getattr(self, handler)() or {}
         try:
             with self.env.cr.savepoint():
                 return getattr(self, handler)() or {}
@@ -311,7 +367,7 @@ class MarketplaceJob(models.Model):
         attempts = self.attempts + 1
         message = self._describe_error(error)
         values = {"attempts": attempts, "last_error": message}
-        if attempts >= max_attempts:
+        if attempts >= max_attempts or isinstance(error, NeedsAttention):
             values["state"] = "dead"
         else:
             retry_after = getattr(error, "retry_after", None)
@@ -360,19 +416,80 @@ class MarketplaceJob(models.Model):
         """Run ``account.<method_name>(job)`` for each job in its own savepoint.
 
         Used by jobs that talk to a marketplace: one job's failure must not roll back (and
-        so repeat) what the others already sent. The method may return :data:`AGAIN`.
+        so repeat) what the others already sent. The method may return :data:`AGAIN`. Once the
+        marketplace refused the credentials, the other jobs wait (:data:`LATER`) instead of
+        meeting the same refusal.
         """
         outcomes = {}
+        refused = False
         for job in self:
+            if refused:
+                outcomes[job.id] = LATER
+                continue
             try:
                 with self.env.cr.savepoint():
                     result = getattr(job.account_id, method_name)(job)
             except Exception as error:  # noqa: BLE001 - recorded on the job
                 outcomes[job.id] = error
+                refused = isinstance(error, AuthenticationError)
             else:
                 if result in (AGAIN, LATER):
                     outcomes[job.id] = result
         return outcomes
+
+    def _run_once_each(self, prepare_name, send_name):
+        """Run a call that is not idempotent for each job, at most once per answer received.
+
+        ``account.<prepare_name>(job)`` (in a savepoint) returns what to send, or ``None`` when
+        nothing needs sending (a job found awaiting an answer checks the marketplace there). The
+        job is then marked "sent, awaiting answer" and the mark committed *before*
+        ``account.<send_name>(job, request)`` runs in a savepoint of its own, as
+        ``mail.mail._send`` marks a mail before SMTP: a worker killed during the call, or an
+        answer lost on the way, leaves the mark for the next attempt to see. The mark is
+        removed once an answer says what the marketplace did: success, a refusal (an HTTP error
+        below 500), or an error that ``send_name`` *returns* after recording the refusal on its
+        documents (what it wrote is kept; a raised error rolls its writes back).
+        """
+        outcomes = {}
+        refused = False
+        for job in self:
+            if refused:
+                outcomes[job.id] = LATER  # the credentials were refused: no storm of refusals
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    request = getattr(job.account_id, prepare_name)(job)
+            except Exception as error:  # noqa: BLE001 - recorded on the job
+                outcomes[job.id] = error
+                refused = isinstance(error, AuthenticationError)
+                continue
+            if request is None:
+                job.awaiting_answer_since = False
+                continue
+            job.awaiting_answer_since = fields.Datetime.now()
+            job._commit_mark()
+            try:
+                with self.env.cr.savepoint():
+                    result = getattr(job.account_id, send_name)(job, request)
+            except Exception as error:  # noqa: BLE001 - recorded on the job
+                outcomes[job.id] = error
+                refused = isinstance(error, AuthenticationError)
+                if isinstance(error, MarketplaceError) and error.status and error.status < 500:
+                    job.awaiting_answer_since = False  # refused: the marketplace kept nothing
+            else:
+                job.awaiting_answer_since = False
+                if isinstance(result, Exception):
+                    outcomes[job.id] = result  # a refusal, recorded on the documents too
+        return outcomes
+
+    def _commit_mark(self):
+        """Commit the batch so far (the mark before a call), then lock its jobs again: they were
+        leased by :meth:`_process`, so no other runner took them in between."""
+        if not self._can_commit():
+            return
+        batch = self.env.context.get("marketplace_job_batch") or self.ids
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.cr.execute(SQL("SELECT id FROM marketplace_job WHERE id IN %s FOR UPDATE", tuple(batch)))
 
     def _handle_order_status(self):
         """Apply a status change of an imported order (a cancellation on the marketplace)."""
@@ -409,3 +526,23 @@ class MarketplaceJob(models.Model):
     def _handle_fetch_settlements(self):
         """Read one page of the marketplace's settlements (billing documents)."""
         return self._run_each("_fetch_settlements_page")
+
+    def _handle_delete_products(self):
+        """Remove products from the marketplace (archived listings)."""
+        return self._run_each("_delete_products")
+
+    def _handle_push_fulfillment(self):
+        """Ask the marketplace to fulfil an order (sent at most once, see :meth:`_run_once_each`)."""
+        return self._run_once_each("_prepare_fulfillment", "_send_fulfillment")
+
+    def _handle_push_entry(self):
+        """Announce stock sent to the marketplace's warehouse (sent at most once)."""
+        return self._run_once_each("_prepare_entry", "_send_entry")
+
+    def _handle_fetch_stock(self):
+        """Read the marketplace's stock of a batch of products and compare it with Odoo's."""
+        return self._run_each("_fetch_stock")
+
+    def _handle_webhook(self):
+        """Apply an event the marketplace pushed to a webhook."""
+        return self._run_each("_apply_webhook")

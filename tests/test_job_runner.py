@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import EXITO_ORDERS_URL, MarketplaceCase, exito_order, orders_page
+from .common import EXITO_ORDERS_URL, EXITO_TOKEN, MarketplaceCase, exito_order, orders_page
 
 NOW = "2026-11-20 12:00:00"
 
@@ -87,10 +87,22 @@ class TestJobRunner(MarketplaceCase):
         self.assertEqual(activity.summary, "Marketplace credentials refused")
         self.assertNotIn("test-exito-token", str(activity.note) + self.account.last_error + self.fetch_job().last_error)
 
-        # A second refusal adds to the same activity rather than piling up new ones.
+        # The account's calls wait for new credentials instead of meeting the same refusal.
         self.fetch_job().next_attempt_date = fields.Datetime.now() - timedelta(seconds=1)
         self.run_jobs()
+        self.assertEqual((len(self.http.calls), self.fetch_job().attempts), (1, 1))
+
+        # A new token that is refused too adds to the same activity rather than piling up new ones.
+        self.account.api_token = "another-wrong-token"
+        self.run_jobs()
+        self.assertEqual((len(self.http.calls), self.fetch_job().attempts), (2, 2))
         self.assertEqual(len(self.account.activity_ids), 1)
+
+        # The right token: the read goes through.
+        self.http.replace("GET", EXITO_ORDERS_URL, json=orders_page([]))
+        self.account.api_token = EXITO_TOKEN
+        self.run_jobs()
+        self.assertEqual(self.fetch_job().state, "done")
 
     def test_retry_and_cancel(self):
         self.http.get(EXITO_ORDERS_URL, status=500, json={})
