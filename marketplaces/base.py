@@ -25,6 +25,20 @@ def _(message):
     return message
 
 
+class Problem(str):
+    """A rule a record breaks: reads as the English sentence, and keeps its ``template`` (marked
+    with ``_()``) and ``params`` so that the Odoo side can show it translated."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template, params=None):
+        params = params or {}
+        problem = super().__new__(cls, template % params if params else template)
+        problem.template, problem.params = template, params
+        return problem
+
+
 class MarketplaceError(Exception):
     """An exchange with a marketplace failed.
 

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.image import image_process
 
+from ..marketplaces.base import Problem
 from ..marketplaces.exito import const as exito_const
 from ..marketplaces.exito import mapping as exito_mapping
 from ..marketplaces.records import ComboComponent, Dimensions, Offer, ProductListing
@@ -107,7 +108,7 @@ class MarketplaceListing(models.Model):
 
     def _translate_problems(self, problems):
         """Rules the marketplace's mapping found broken, in the user's language."""
-        return [self.env._(problem.template, **problem.params) if isinstance(problem, exito_mapping.Problem)
+        return [self.env._(problem.template, **problem.params) if isinstance(problem, Problem)
                 else str(problem) for problem in problems]
 
     def _exito_image_urls(self):

@@ -9,7 +9,7 @@ from datetime import timezone
 from pydantic import ValidationError
 
 from .. import colombia
-from ..base import PayloadError, _
+from ..base import PayloadError, Problem, _
 from ..records import (
     Address,
     Buyer,
@@ -208,20 +208,6 @@ def listing_payload(listing):
         })
     payload["SellerSku"] = listing.seller_sku
     return payload
-
-
-class Problem(str):
-    """A rule a record breaks: reads as the English sentence, and keeps its ``template`` (marked
-    with ``_()``) and ``params`` so that the Odoo side can show it translated."""
-
-    template: str
-    params: dict
-
-    def __new__(cls, template, params=None):
-        params = params or {}
-        problem = super().__new__(cls, template % params if params else template)
-        problem.template, problem.params = template, params
-        return problem
 
 
 def validate_listing(listing):

@@ -261,7 +261,7 @@ class MarketfulClient(BaseClient):
 
         :param FulfillmentOrder order:
         :raise RequestError: code ``invalid_order`` (no call made) when the order is incomplete, with the
-            list of :class:`.mapping.Problem` in its ``problems`` attribute; code ``already_exists`` when
+            list of :class:`..base.Problem` in its ``problems`` attribute; code ``already_exists`` when
             Marketful already has this order (param ``order_ref``: its Marketful id when given)
         :rtype: FulfillmentOrderResult
         """
@@ -431,7 +431,8 @@ class MarketfulClient(BaseClient):
             raise self._refused(status, payload)
         return True
 
-    def parse_webhook(self, topic, body):
+    @classmethod
+    def parse_webhook(cls, topic, body):
         """Read a notification Marketful pushed (``body``: bytes, text or a decoded dict).
 
         The chosen payload (``const.py``) is ``{"tipo", "webhook_id", "user", "data": <order or shipment
@@ -448,15 +449,15 @@ class MarketfulClient(BaseClient):
                 payload = json.loads(body)
             except ValueError:
                 raise PayloadError(_("%(marketplace)s webhook %(topic)s: the body is not JSON."),
-                                   marketplace=self.label, topic=topic or "?") from None
+                                   marketplace=cls.label, topic=topic or "?") from None
         if not isinstance(payload, dict):
             raise PayloadError(_("%(marketplace)s webhook %(topic)s: the body is not a JSON object."),
-                               marketplace=self.label, topic=topic or "?")
+                               marketplace=cls.label, topic=topic or "?")
         sent_topic = _text(payload.get("tipo"))
         topic = sent_topic if sent_topic in const.WEBHOOK_TOPICS else _text(topic)
         if topic not in const.WEBHOOK_TOPICS:
             raise PayloadError(_("%(marketplace)s webhook %(topic)s: unknown type, expected one of %(topics)s."),
-                               marketplace=self.label, topic=sent_topic or topic or "?",
+                               marketplace=cls.label, topic=sent_topic or topic or "?",
                                topics=", ".join(const.WEBHOOK_TOPICS))
         record = _first(payload, const.WEBHOOK_DATA, "orden", "order", "shipment_event")
         record = record if isinstance(record, dict) else payload
@@ -468,7 +469,7 @@ class MarketfulClient(BaseClient):
             status = _text(_first(record, "fulfillment_status", "status", "estatus"))
         if not _text(ref):
             raise PayloadError(_("%(marketplace)s webhook %(topic)s: the body names no order."),
-                               marketplace=self.label, topic=topic)
+                               marketplace=cls.label, topic=topic)
         return WebhookEvent(
             topic=topic, order_ref=_text(ref), number=_text(record.get("num_orden")),
             order_id=_text(record.get("orden_id")), channel=_text(record.get("canal")), event_id=event_id,

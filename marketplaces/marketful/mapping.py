@@ -3,22 +3,8 @@
 import re
 from dataclasses import dataclass
 
-from ..base import _
+from ..base import Problem, _
 from . import const
-
-
-class Problem(str):
-    """A rule a record breaks: reads as the English sentence, and keeps its ``template`` (marked
-    with ``_()``) and ``params`` so that the Odoo side can show it translated."""
-
-    template: str
-    params: dict
-
-    def __new__(cls, template, params=None):
-        params = params or {}
-        problem = super().__new__(cls, template % params if params else template)
-        problem.template, problem.params = template, params
-        return problem
 
 
 def _text(value):
