@@ -19,6 +19,7 @@ retries by itself and never loses an order.
         "data/ir_cron.xml",
         "data/product_data.xml",
         "views/marketplace_job_views.xml",
+        "views/marketful_views.xml",
         "views/marketplace_account_views.xml",
         "views/marketplace_listing_views.xml",
         "views/product_views.xml",

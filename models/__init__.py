@@ -14,3 +14,7 @@ from . import marketplace_settlement
 from . import marketplace_publish_wizard
 from . import marketplace_account_imotriz
 from . import marketplace_account_xstak
+from . import marketplace_account_marketful
+from . import marketplace_listing_marketful
+from . import sale_order_marketful
+from . import stock_marketful

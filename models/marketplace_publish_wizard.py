@@ -7,7 +7,10 @@ class MarketplacePublishWizard(models.TransientModel):
     _name = "marketplace.publish.wizard"
     _description = "Publish Products on a Marketplace"
 
-    account_id = fields.Many2one("marketplace.account", string="Account", required=True)
+    account_id = fields.Many2one(
+        "marketplace.account", string="Account", required=True,
+        domain="[('marketplace', 'in', ('exito', 'marketful'))]")
+    marketplace = fields.Selection(related="account_id.marketplace")
     product_ids = fields.Many2many("product.product", string="Products", required=True)
     exito_category = fields.Char(string="Éxito Category ID", help="Given to listings that have none.")
     brand = fields.Char(help="Given to listings that have none.")

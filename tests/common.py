@@ -4,10 +4,12 @@ import os
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
 import requests
 import responses
 
+from odoo import fields
 from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase
 from odoo.tools.misc import file_path
@@ -171,3 +173,77 @@ class Sandbox:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.process.stdout.close()
+
+
+MARKETFUL_URL = "http://127.0.0.1:9/marketful"
+MARKETFUL_TOKEN = "test-marketful-token"
+MARKETFUL_USER = "test-user"
+
+
+class MarketfulCase(TransactionCase):
+    """A Marketful account operating its own warehouse, the sandbox's catalog as products (with
+    their SKUs as internal references), a carrier mapped to Estafeta, and a Mexican customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param("web.base.url", "http://localhost:8069")
+        cls.warehouse = cls.env["stock.warehouse"].create({"name": "Marketful CDMX", "code": "MKF"})
+        cls.account = cls.env["marketplace.account"].create({
+            "name": "Marketful test",
+            "marketplace": "marketful",
+            "api_url": MARKETFUL_URL,
+            "api_token": MARKETFUL_TOKEN,
+            "marketful_user_id": MARKETFUL_USER,
+            "warehouse_id": cls.warehouse.id,
+        })
+        cls.products = cls.env["product.product"].create([
+            {"name": name, "default_code": sku, "barcode": ean, "list_price": price, "weight": weight,
+             "is_storable": True}
+            for sku, name, price, ean, weight in (
+                ("PRO20PRO", "Proteína 2 kg", 899.0, "7501234500011", 2.2),
+                ("PRO10PRO", "Proteína 1 kg", 499.0, "7501234500028", 1.1),
+                ("ABCD12", "Pluma roja (caja 12)", 355.0, "7501234500035", 0.3),
+            )
+        ])
+        cls.protein_2kg, cls.protein_1kg, cls.pens = cls.products
+        cls.estafeta = cls.env["delivery.carrier"].create({
+            "name": "Estafeta Terrestre", "marketful_carrier": "Estafeta",
+            "product_id": cls.env["product.product"].create({"name": "Estafeta", "type": "service"}).id,
+        })
+        cls.customer = cls.env["res.partner"].create({
+            "name": "María López Hernández",
+            "street": "Av. Insurgentes Sur 1602 Int. 4",
+            "street2": "Crédito Constructor",
+            "city": "Ciudad de México",
+            "state_id": cls.env.ref("base.state_mx_df").id,
+            "zip": "03940",
+            "country_id": cls.env.ref("base.mx").id,
+            "phone": "+52 55 1234 5678",
+        })
+        cls.Job = cls.env["marketplace.job"]
+
+    def make_order(self, lines=None, partner=None, carrier=None, confirm=True):
+        """A sale order shipping from the Marketful warehouse: ``lines`` is ``[(product, qty)]``."""
+        order = self.env["sale.order"].create({
+            "partner_id": (partner or self.customer).id,
+            "warehouse_id": self.warehouse.id,
+            "carrier_id": (carrier or self.estafeta).id,
+            "order_line": [fields.Command.create({"product_id": product.id, "product_uom_qty": qty})
+                           for product, qty in (lines or [(self.protein_2kg, 2), (self.pens, 1)])],
+        })
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def run_jobs(self):
+        return self.Job._run_due_jobs(account_ids=self.account.ids)
+
+    def jobs_of(self, job_type):
+        return self.Job.search([("account_id", "=", self.account.id), ("job_type", "=", job_type)])
+
+    def make_due(self, jobs):
+        jobs.write({"next_attempt_date": fields.Datetime.now() - timedelta(seconds=1)})
+
+    def stock_in_warehouse(self, product, quantity):
+        self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, quantity)

@@ -82,3 +82,20 @@ class TestSecurity(MarketplaceCase):
                        "xstak_client_secret", "xstak_token"):
             with self.assertRaises(AccessError, msg=secret):
                 as_manager.read([secret])
+
+    def test_marketful_user_id_webhook_urls_and_stock_stay_with_admins_and_their_company(self):
+        warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", self.company_b.id)], limit=1)
+        marketful_b = self.env["marketplace.account"].with_company(self.company_b).create({
+            "name": "Marketful B", "marketplace": "marketful", "company_id": self.company_b.id,
+            "api_token": "mf-token", "marketful_user_id": "771", "warehouse_id": warehouse_b.id,
+            "marketful_channel_ids": [Command.create({"name": "Shopify"})]})
+        self.env["marketplace.marketful.stock"].create({
+            "account_id": marketful_b.id, "product_id": self.smartwatch.id, "marketful_qty": 3, "state": "differs"})
+        as_manager = self.account.with_user(self.manager_a)
+        for secret in ("marketful_user_id", "marketful_webhook_shipment_url", "marketful_webhook_order_created_url"):
+            with self.assertRaises(AccessError, msg=secret):
+                as_manager.read([secret])
+        as_a = self.env(user=self.manager_a)
+        self.assertFalse(as_a["marketplace.marketful.stock"].search([]))
+        self.assertFalse(as_a["marketplace.marketful.channel"].search([]))
+        self.assertEqual(self.env(user=self.user_b)["marketplace.marketful.channel"].search([]).name, "Shopify")

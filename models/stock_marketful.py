@@ -1,0 +1,256 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+
+from ..marketplaces.base import MarketplaceError
+
+_logger = logging.getLogger(__name__)
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    marketful_account_id = fields.Many2one(
+        "marketplace.account", string="Marketful Account", compute="_compute_marketful_account_id",
+        help="The Marketful account whose warehouse receives this transfer.")
+    marketful_entry_state = fields.Selection(
+        selection=[("to_send", "To Announce"), ("sent", "Announced"), ("refused", "Refused")],
+        string="Marketful Entry", readonly=True, copy=False)
+    marketful_entry_token = fields.Char(string="Marketful Entry Token", readonly=True, copy=False)
+    marketful_entry_rejected = fields.Text(
+        string="Items Marketful Refused", readonly=True, copy=False,
+        help="SKUs Marketful does not know (or has no stock of) in the last entry order sent.")
+
+    @api.depends("location_dest_id", "location_id", "picking_type_code")
+    def _compute_marketful_account_id(self):
+        accounts = self.env["marketplace.account"]._marketful_accounts(self.company_id)
+        for picking in self:
+            picking.marketful_account_id = next(
+                (account for account in accounts if picking._marketful_enters(account)), False)
+
+    def _marketful_enters(self, account):
+        """Goods move into ``account``'s warehouse from outside it (a receipt, or a transfer from
+        another warehouse): Marketful must be told what to expect."""
+        warehouse = account.warehouse_id
+        if not warehouse or self.company_id != account.company_id or self.picking_type_code == "outgoing":
+            return False
+        inside = warehouse.view_location_id.parent_path
+        return bool(self.location_dest_id.parent_path.startswith(inside)
+                    and not self.location_id.parent_path.startswith(inside))
+
+    def _action_done(self):
+        res = super()._action_done()
+        self.filtered(lambda picking: picking.state == "done")._marketful_queue_entries()
+        return res
+
+    def action_marketful_announce(self):
+        """Announce this transfer to Marketful now (before the goods arrive), or again after a
+        lost answer once a person checked that Marketful does not have it."""
+        for picking in self:
+            if not picking.marketful_account_id:
+                raise UserError(self.env._("%(picking)s does not go into a Marketful warehouse.",
+                                           picking=picking.name))
+            if picking.marketful_entry_token:
+                raise UserError(self.env._("%(picking)s was already announced to Marketful (entry %(token)s).",
+                                           picking=picking.name, token=picking.marketful_entry_token))
+        jobs = self.env["marketplace.job"].sudo().search(
+            [("dedupe_key", "in", [f"entry:{picking.id}" for picking in self])])
+        jobs.filtered(lambda job: job.state in ("failed", "dead", "cancelled")).write({"awaiting_answer_since": False})
+        jobs.action_retry()
+        queued = self.browse([int(job.dedupe_key.split(":")[1]) for job in jobs])
+        (self - queued)._marketful_queue_entries(force=True)
+        self.env["marketplace.job"]._run_due_jobs(account_ids=self.marketful_account_id.ids, time_limit=30)
+        return True
+
+    def _marketful_queue_entries(self, force=False):
+        """Queue an entry order for each transfer into a Marketful warehouse."""
+        pickings = self.filtered(lambda picking: picking.marketful_account_id
+                                 and (force or not picking.marketful_entry_state))
+        if not pickings:
+            return
+        Job = self.env["marketplace.job"].sudo()
+        taken = set(Job.search([("dedupe_key", "in", [f"entry:{picking.id}" for picking in pickings])])
+                    .mapped("dedupe_key"))
+        pickings = pickings.filtered(lambda picking: f"entry:{picking.id}" not in taken)
+        Job.create([{
+            "name": self.env._("Entry order of %(picking)s", picking=picking.name),
+            "account_id": picking.marketful_account_id.id,
+            "job_type": "push_entry",
+            "dedupe_key": f"entry:{picking.id}",
+            "payload": {"picking_id": picking.id},
+            "res_model": picking._name,
+            "res_id": picking.id,
+        } for picking in pickings])
+        pickings.marketful_entry_state = "to_send"
+        if pickings:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+
+    def _marketful_entry_quantities(self, account):
+        """``{sku: quantity}`` of what this transfer brings (done quantities once validated)."""
+        self.ensure_one()
+        quantities = {}
+        for move in self.move_ids.filtered(lambda move: move.state != "cancel"):
+            amount = move.quantity if self.state == "done" else move.product_uom_qty
+            quantity = move.product_uom._compute_quantity(amount, move.product_id.uom_id)
+            if not float_is_zero(quantity, precision_rounding=move.product_id.uom_id.rounding):
+                quantities[move.product_id] = quantities.get(move.product_id, 0) + quantity
+        skus = self.env["marketplace.listing"]._marketful_skus(account, self.env["product.product"].union(*quantities))
+        missing = [product.display_name for product in quantities if not skus.get(product.id)]
+        if missing:
+            raise UserError(self.env._(
+                "%(picking)s cannot be announced to Marketful: %(products)s have no SKU (Internal Reference).",
+                picking=self.name, products=", ".join(missing)))
+        if not quantities:
+            raise UserError(self.env._("%(picking)s brings nothing to announce.", picking=self.name))
+        entry = {}
+        for product, quantity in quantities.items():
+            sku = skus[product.id]
+            entry[sku] = entry.get(sku, 0) + (int(quantity) if float(quantity).is_integer() else quantity)
+        return entry
+
+    def _marketful_record_entry(self, result):
+        self.ensure_one()
+        if result.created:
+            self.write({"marketful_entry_state": "sent", "marketful_entry_token": result.order_token,
+                        "marketful_entry_rejected": False})
+            self.message_post(body=self.env._("Announced to Marketful: entry order %(token)s.",
+                                              token=result.order_token))
+            return
+        rejected = ", ".join(result.rejected) or "-"
+        self.write({"marketful_entry_state": "refused", "marketful_entry_rejected": rejected})
+
+    # -- deliveries -----------------------------------------------------------------------
+
+    def action_marketful_events(self):
+        """Read the order's shipment events from Marketful and apply the new ones."""
+        self.ensure_one()
+        order = self.sale_id
+        if not order.marketful_order_ref:
+            raise UserError(self.env._("Marketful has not taken this order yet."))
+        account = order.marketful_account_id
+        try:
+            with account._get_client() as client:
+                events = client.get_shipment_events(order.marketful_order_ref)
+        except MarketplaceError as error:
+            raise UserError(self.env["marketplace.job"]._describe_error(error)) from None
+        for event in account._marketful_events_from_history(order, events):
+            order._marketful_apply_event(event)
+        return True
+
+    def _marketful_validate_delivered(self):
+        """Marketful delivered the goods: validate the deliveries with their full quantities. A
+        delivery Odoo cannot validate alone (lots, serial numbers) gets an activity instead."""
+        for picking in self.filtered(lambda picking: picking.state not in ("done", "cancel")):
+            try:
+                with self.env.cr.savepoint():
+                    for move in picking.move_ids.filtered(lambda move: move.state not in ("done", "cancel")):
+                        move.quantity = move.product_uom_qty
+                    picking.move_ids.picked = True
+                    result = picking.with_context(skip_backorder=True, picking_ids_not_to_backorder=picking.ids,
+                                                  skip_sms=True).button_validate()
+                    if result is not True and picking.state != "done":
+                        raise UserError(self.env._("Odoo needs more information to validate it."))
+            except UserError as error:
+                picking.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=picking.sale_id.marketful_account_id._responsible().id,
+                    summary=self.env._("Marketful delivered: validate the delivery"),
+                    note=self.env._("Marketful reports the order delivered, but %(picking)s could not be validated "
+                                    "by itself: %(reason)s", picking=picking.name, reason=error.args[0]))
+
+
+class MarketplaceMarketfulStock(models.Model):
+    """Marketful's available quantity of a product next to the warehouse's quantity in Odoo.
+    Differences are only applied (as an inventory adjustment) by a person."""
+
+    _name = "marketplace.marketful.stock"
+    _description = "Marketful Stock Comparison"
+    _order = "state, product_id"
+    _check_company_auto = True
+
+    account_id = fields.Many2one("marketplace.account", required=True, index=True, ondelete="cascade",
+                                 readonly=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    warehouse_id = fields.Many2one(related="account_id.warehouse_id", string="Warehouse")
+    listing_id = fields.Many2one("marketplace.listing", readonly=True, ondelete="cascade")
+    product_id = fields.Many2one("product.product", required=True, readonly=True, index=True, ondelete="cascade")
+    sku = fields.Char(string="SKU", readonly=True)
+    marketful_qty = fields.Float(string="Marketful Quantity", readonly=True, digits="Product Unit of Measure")
+    odoo_qty = fields.Float(string="Odoo Quantity", readonly=True, digits="Product Unit of Measure",
+                            help="On hand in the warehouse when Marketful was read.")
+    difference = fields.Float(readonly=True, digits="Product Unit of Measure", help="Marketful minus Odoo.")
+    state = fields.Selection(
+        selection=[("differs", "Differs"), ("unknown", "Not at Marketful"), ("applied", "Applied"),
+                   ("match", "Matches")],
+        readonly=True, required=True, default="match")
+    message = fields.Char(readonly=True)
+    check_date = fields.Datetime(string="Compared On", readonly=True)
+
+    _sql_constraints = [
+        ("account_product_uniq", "unique(account_id, product_id)", "One comparison line per product and account."),
+    ]
+
+    @api.model
+    def _record(self, account, listings, quantities, problems):
+        """Store what Marketful answered for ``listings`` next to the warehouse's quantities."""
+        products = listings.product_id
+        stock_location = account.warehouse_id.lot_stock_id
+        on_hand = {product.id: product.qty_available
+                   for product in products.with_context(location=stock_location.id)}
+        existing = {line.product_id.id: line for line in self.search(
+            [("account_id", "=", account.id), ("product_id", "in", products.ids)])}
+        now = fields.Datetime.now()
+        create = []
+        for listing in listings:
+            product = listing.product_id
+            values = {"account_id": account.id, "listing_id": listing.id, "product_id": product.id,
+                      "sku": listing.seller_sku or listing.ean, "odoo_qty": on_hand[product.id], "check_date": now}
+            if listing.id in problems:
+                values.update(state="unknown", message=problems[listing.id], marketful_qty=0, difference=0)
+            else:
+                difference = quantities[listing.id] - on_hand[product.id]
+                same = float_is_zero(difference, precision_rounding=product.uom_id.rounding)
+                values.update(marketful_qty=quantities[listing.id], difference=difference, message=False,
+                              state="match" if same else "differs")
+            if product.id in existing:
+                existing[product.id].write(values)
+            else:
+                create.append(values)
+        self.create(create)
+
+    def action_apply(self):
+        """Set the warehouse's on-hand quantities to Marketful's (an inventory adjustment)."""
+        lines = self.filtered(lambda line: line.state == "differs")
+        if not lines:
+            raise UserError(self.env._("Select lines whose quantities differ."))
+        Quant = self.env["stock.quant"].with_context(inventory_mode=True)
+        quants = Quant
+        for line in lines:
+            location = line.account_id.warehouse_id.lot_stock_id
+            product = line.product_id.with_context(location=location.id)
+            current = product.qty_available
+            if float_compare(current, line.odoo_qty, precision_rounding=product.uom_id.rounding):
+                raise UserError(self.env._(
+                    "The stock of %(product)s changed since Marketful was compared (now %(quantity)s): compare again "
+                    "first.", product=product.display_name, quantity=current))
+            quant = Quant._gather(product, location, strict=True)[:1]
+            here = quant.quantity if quant else 0
+            target = here + line.difference
+            if float_compare(target, 0, precision_rounding=product.uom_id.rounding) < 0:
+                raise UserError(self.env._(
+                    "%(product)s is kept in sublocations, lots or packages of %(location)s: adjust it by hand to "
+                    "%(quantity)s.", product=product.display_name, location=location.display_name,
+                    quantity=line.marketful_qty))
+            if quant:
+                quant.inventory_quantity = target
+            else:
+                quant = Quant.create({"product_id": product.id, "location_id": location.id,
+                                      "inventory_quantity": target})
+            quants |= quant
+        result = quants.with_context(inventory_name=self.env._("Marketful stock comparison")).action_apply_inventory()
+        if isinstance(result, dict):
+            return result  # Odoo asks the user first (lots, or a conflict)
+        for line in lines:
+            line.write({"state": "applied", "odoo_qty": line.marketful_qty, "difference": 0})
+        return True
