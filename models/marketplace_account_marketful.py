@@ -131,7 +131,7 @@ class MarketplaceAccount(models.Model):
     @api.onchange("marketplace")
     def _onchange_marketplace_marketful(self):
         if self.marketplace == "marketful" and self.warehouse_id == self._default_warehouse():
-            self.warehouse_id = False
+            self.update({"warehouse_id": False})
 
     def _imports_orders(self):
         return self.marketplace != "marketful" and super()._imports_orders()
