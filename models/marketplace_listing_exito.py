@@ -460,7 +460,8 @@ class MarketplaceAccount(models.Model):
             """SELECT id, product_id, offer_date IS NOT NULL, offer_price, offer_stock, offer_dirty
                  FROM marketplace_listing
                 WHERE account_id = %s AND active AND state = 'published'
-                  AND offer_state IS DISTINCT FROM 'needs_approval' %s""",
+                  AND offer_state IS DISTINCT FROM 'needs_approval' %s
+             ORDER BY id""",
             self.id, SQL("") if full else SQL("AND offer_dirty")))
         rows = self.env.cr.fetchall()
         values = self._offer_values_by_product({row[1] for row in rows})
