@@ -1,6 +1,7 @@
 """XStak OMS (Pakistan): sales orders by status, location and date."""
 
-from .client import MemoryTokenStore, TokenStore, XstakClient
+from ..tokens import MemoryTokenStore, TokenStore
+from .client import XstakClient
 from .records import XstakQuery
 
 __all__ = ["MemoryTokenStore", "TokenStore", "XstakClient", "XstakQuery"]

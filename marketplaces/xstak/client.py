@@ -1,6 +1,5 @@
 """HTTP client of XStak OMS: a service-account token (cached), then the sales orders."""
 
-import time
 from datetime import datetime
 
 from pydantic import ValidationError
@@ -8,39 +7,12 @@ from pydantic import ValidationError
 from ..base import AuthenticationError, BaseClient, PayloadError, _, redact
 from ..records import OrderPage
 from ..schemas import describe_validation_error
+from ..tokens import CachedTokenMixin, MemoryTokenStore
 from . import const, mapping
 from .schemas import XstakOrdersPage, XstakToken
 
 
-class TokenStore:
-    """Where the access token is kept between calls; the Odoo side implements it on the account
-    so that the token survives from one run to the next.
-
-    ``load`` returns ``(token, expires_at)`` (epoch seconds) or ``None``; ``save`` stores them.
-    """
-
-    def load(self) -> tuple[str, float] | None:
-        raise NotImplementedError
-
-    def save(self, token: str, expires_at: float) -> None:
-        raise NotImplementedError
-
-
-class MemoryTokenStore(TokenStore):
-    """A token store living as long as the object (the default: one per client)."""
-
-    def __init__(self, token=None, expires_at=0.0):
-        self.token = token
-        self.expires_at = float(expires_at or 0.0)
-
-    def load(self):
-        return (self.token, self.expires_at) if self.token else None
-
-    def save(self, token, expires_at):
-        self.token, self.expires_at = token, float(expires_at)
-
-
-class XstakClient(BaseClient):
+class XstakClient(CachedTokenMixin, BaseClient):
     """XStak OMS client.
 
     :param str client_id: the service account's ``clientId``
@@ -54,8 +26,7 @@ class XstakClient(BaseClient):
     """
 
     label = const.LABEL
-    #: epoch seconds now; tests replace it
-    clock = staticmethod(time.time)
+    token_expiry_margin = const.EXPIRY_MARGIN
 
     def __init__(self, client_id, client_secret, company_code, *, token_store=None, **kwargs):
         super().__init__(**kwargs)
@@ -83,23 +54,6 @@ class XstakClient(BaseClient):
         return super()._error_message(response, payload)
 
     # -- token ----------------------------------------------------------------------------
-
-    def get_token(self, force=False):
-        """The access token: the cached one while it has more than ``EXPIRY_MARGIN`` seconds
-        to live, else a new one (always a new one with ``force``).
-
-        :raise AuthenticationError: credentials missing or refused (400, 401, 403)
-        """
-        now = self.clock()
-        if not force:
-            stored = self.token_store.load()
-            if stored and stored[0] and now < float(stored[1] or 0) - const.EXPIRY_MARGIN:
-                self._tokens.add(stored[0])
-                return stored[0]
-        token, lifetime = self._request_token()
-        self._tokens.add(token)
-        self.token_store.save(token, now + lifetime)
-        return token
 
     def _request_token(self):
         missing = [label for label, value in ((_("client id"), self.client_id),
