@@ -8,12 +8,14 @@ from . import base, records
 from .exito import ExitoClient
 from .imotriz import ImotrizClient
 from .marketful import MarketfulClient
+from .xmart import XmartClient
 from .xstak import XstakClient
 
 CLIENTS = {
     "exito": ExitoClient,
     "imotriz": ImotrizClient,
     "marketful": MarketfulClient,
+    "xmart": XmartClient,
     "xstak": XstakClient,
 }
 

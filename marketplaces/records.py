@@ -62,7 +62,9 @@ class MarketOrder:
     """A marketplace order, mapped from the marketplace's payload.
 
     ``goods_total`` is the total of the lines and ``shipping_amount`` what the buyer paid for
-    shipping, both taxes included: the Odoo order must total ``goods_total + shipping_amount``.
+    shipping, both taxes included. ``discount`` is an order-level reduction (taxes included) the
+    marketplace granted on top of the lines (X-Mart's coupons and promotions; 0 elsewhere): the
+    Odoo order must total ``grand_total`` = ``goods_total + shipping_amount - discount``.
     """
 
     ref: str
@@ -81,10 +83,11 @@ class MarketOrder:
     commission: float = 0.0
     status_code: str = ""
     seller_id: str = ""
+    discount: float = 0.0
 
     @property
     def grand_total(self):
-        return self.goods_total + self.shipping_amount
+        return self.goods_total + self.shipping_amount - self.discount
 
 
 @dataclass(slots=True)

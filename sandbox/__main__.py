@@ -1,5 +1,6 @@
 """Command line: ``python -m sandbox --host 127.0.0.1 --port 8070 [--seed 1] [--exito-token T] [--exito-orders 25]
-[--imotriz-token T] [--imotriz-orders 40] [--imotriz-country CO] [--marketful-token T] [--marketful-user U]``."""
+[--imotriz-token T] [--imotriz-orders 40] [--imotriz-country CO] [--marketful-token T] [--marketful-user U]
+[--xmart-client-id ID] [--xmart-client-secret SECRET]``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from .marketful import DEFAULT_TOKEN as MARKETFUL_TOKEN
 from .marketful import DEFAULT_USER as MARKETFUL_USER
 from .marketful import MarketfulMarketplace, MarketfulOptions
 from .server import Sandbox, SandboxServer
+from .xmart import DEFAULT_CLIENT_ID as XMART_CLIENT_ID
+from .xmart import DEFAULT_CLIENT_SECRET as XMART_CLIENT_SECRET
+from .xmart import XmartMarketplace, XmartOptions
 from .xstak import DEFAULT_CLIENT_ID as XSTAK_CLIENT_ID
 from .xstak import DEFAULT_CLIENT_SECRET as XSTAK_CLIENT_SECRET
 from .xstak import DEFAULT_COMPANY_CODE as XSTAK_COMPANY_CODE
@@ -75,6 +79,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                            help=f"expected Authorization (env SANDBOX_MARKETFUL_TOKEN, default {MARKETFUL_TOKEN})")
     marketful.add_argument("--marketful-user", default=os.environ.get("SANDBOX_MARKETFUL_USER") or MARKETFUL_USER,
                            help=f"expected User header (env SANDBOX_MARKETFUL_USER, default {MARKETFUL_USER})")
+    xmart = parser.add_argument_group("X-Mart (served under /xmart)")
+    xmart.add_argument("--xmart-client-id", default=os.environ.get("SANDBOX_XMART_CLIENT_ID") or XMART_CLIENT_ID,
+                       help=f"expected client_id (env SANDBOX_XMART_CLIENT_ID, default {XMART_CLIENT_ID})")
+    xmart.add_argument("--xmart-client-secret",
+                       default=os.environ.get("SANDBOX_XMART_CLIENT_SECRET") or XMART_CLIENT_SECRET,
+                       help=f"expected client_secret (env SANDBOX_XMART_CLIENT_SECRET, default {XMART_CLIENT_SECRET})")
     return parser.parse_args(argv)
 
 
@@ -90,8 +100,9 @@ def main(argv: list[str] | None = None) -> int:
                              client_secret=args.xstak_client_secret, company_code=args.xstak_company_code,
                              days=args.xstak_days)
         marketful = MarketfulOptions(token=args.marketful_token, user=args.marketful_user)
+        xmart = XmartOptions(client_id=args.xmart_client_id, client_secret=args.xmart_client_secret)
         app = Sandbox(args.seed, [ExitoMarketplace(defaults), ImotrizMarketplace(imotriz), XstakMarketplace(xstak),
-                                  MarketfulMarketplace(marketful)])
+                                  MarketfulMarketplace(marketful), XmartMarketplace(xmart)])
         app.faults.update({"error_rate": args.error_rate, "latency_ms": args.latency_ms,
                            "retry_after": args.retry_after, "timeout_seconds": args.timeout_seconds})
     except BadRequest as exc:

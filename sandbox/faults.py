@@ -90,6 +90,21 @@ class Faults:
             return None, settings
 
 
+#: body keys whose values the request log never keeps (credentials of token requests), compared
+#: without case and underscores: client_secret, clientSecret, password, secret
+SECRET_KEYS = frozenset({"clientsecret", "password", "secret"})
+
+
+def _without_secrets(body: Any) -> Any:
+    """``body`` with the values of credential keys replaced by ``***`` (at any depth)."""
+    if isinstance(body, dict):
+        return {key: "***" if isinstance(key, str) and key.replace("_", "").lower() in SECRET_KEYS
+                else _without_secrets(value) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_without_secrets(value) for value in body]
+    return body
+
+
 class RequestLog:
     """Received marketplace requests, without credentials."""
 
@@ -101,7 +116,7 @@ class RequestLog:
             body: Any = None) -> None:
         """Record a request; ``body`` is the parsed JSON body (or its text), never a header."""
         entry = {"method": method, "path": path, "query": dict(query), "status": status, "authorized": authorized,
-                 "body": body}
+                 "body": _without_secrets(body)}
         with self._lock:
             self._entries.append(entry)
 

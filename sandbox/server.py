@@ -31,6 +31,7 @@ from .exito import ExitoMarketplace
 from .faults import Faults, RequestLog
 from .imotriz import ImotrizMarketplace
 from .marketful import MarketfulMarketplace
+from .xmart import XmartMarketplace
 from .xstak import XstakMarketplace
 
 MAX_BODY = 10 * 1024 * 1024
@@ -46,7 +47,7 @@ class Sandbox:
     def __init__(self, seed: int = 1, marketplaces: list[Marketplace] | None = None) -> None:
         self.seed = seed
         marketplaces = marketplaces or [ExitoMarketplace(), ImotrizMarketplace(), XstakMarketplace(),
-                                        MarketfulMarketplace()]
+                                        MarketfulMarketplace(), XmartMarketplace()]
         self.marketplaces = {mp.name: mp for mp in marketplaces}
         self.faults = Faults(seed)
         self.log = RequestLog()
