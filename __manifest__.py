@@ -20,6 +20,7 @@ retries by itself and never loses an order.
         "data/product_data.xml",
         "views/marketplace_job_views.xml",
         "views/marketful_views.xml",
+        "views/xmart_views.xml",
         "views/marketplace_account_views.xml",
         "views/marketplace_listing_views.xml",
         "views/product_views.xml",

@@ -1,2 +1,3 @@
 from . import exito
 from . import marketful
+from . import xmart

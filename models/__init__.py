@@ -18,3 +18,8 @@ from . import marketplace_account_marketful
 from . import marketplace_listing_marketful
 from . import sale_order_marketful
 from . import stock_marketful
+from . import marketplace_account_xmart
+from . import xmart_onboarding
+from . import xmart_store
+from . import xmart_list
+from . import sale_order_xmart

@@ -40,7 +40,7 @@ class MarketplaceAccount(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     marketplace = fields.Selection(
         selection=[("exito", "Grupo Éxito"), ("marketful", "Marketful"), ("imotriz", "iMotriz"),
-                   ("xstak", "XStak OMS")], required=True,
+                   ("xmart", "X-Mart"), ("xstak", "XStak OMS")], required=True,
         tracking=True,
         help="The marketplace this account sells on.")
     company_id = fields.Many2one(
@@ -83,6 +83,10 @@ class MarketplaceAccount(models.Model):
         "product.product", string="Shipping Product", check_company=True,
         default=lambda self: self.env.ref("marketplace_connector.product_marketplace_shipping", False),
         help="Product of the line that carries what the buyer paid for shipping.")
+    discount_product_id = fields.Many2one(
+        "product.product", string="Discount Product", check_company=True,
+        default=lambda self: self.env.ref("marketplace_connector.product_marketplace_discount", False),
+        help="Product of the line that carries the discount the marketplace gave (a negative price).")
     auto_confirm = fields.Boolean(
         string="Confirm Orders", default=True,
         help="Confirm imported orders, so that their deliveries are created at once.")

@@ -85,6 +85,11 @@ class MarketplaceJob(models.Model):
             ("push_entry", "Announce inbound stock"),
             ("fetch_stock", "Compare stock"),
             ("webhook", "Apply webhook event"),
+            ("push_stores", "Save stores and channels"),
+            ("push_list", "Send lists"),
+            ("poll_list", "Check list synchronization"),
+            ("retrieve_order", "Retrieve order"),
+            ("push_status", "Send order status"),
         ],
         string="Type", required=True, readonly=True, index=True)
     state = fields.Selection(
@@ -321,6 +326,11 @@ class MarketplaceJob(models.Model):
             "push_entry": "_handle_push_entry",
             "fetch_stock": "_handle_fetch_stock",
             "webhook": "_handle_webhook",
+            "push_stores": "_handle_push_stores",
+            "push_list": "_handle_push_list",
+            "poll_list": "_handle_poll_list",
+            "retrieve_order": "_handle_retrieve_order",
+            "push_status": "_handle_push_status",
         }[job_type]
 
     def _run_handler(self, job_type):
@@ -546,3 +556,23 @@ class MarketplaceJob(models.Model):
     def _handle_webhook(self):
         """Apply an event the marketplace pushed to a webhook."""
         return self._run_each("_apply_webhook")
+
+    def _handle_push_stores(self):
+        """Send the account's whole store and channel configuration (a full replace)."""
+        return self._run_each("_push_stores")
+
+    def _handle_push_list(self):
+        """Send the lists whose content changed (each a full replace)."""
+        return self._run_each("_push_list")
+
+    def _handle_poll_list(self):
+        """Read the synchronization report of lists sent."""
+        return self._run_each("_poll_list")
+
+    def _handle_retrieve_order(self):
+        """Read an order a webhook announced and store it for import."""
+        return self._run_each("_retrieve_order")
+
+    def _handle_push_status(self):
+        """Send an order's new status."""
+        return self._run_each("_push_status")

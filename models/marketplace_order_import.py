@@ -111,6 +111,8 @@ class MarketplaceAccount(models.Model):
             return self.env._("Set a warehouse on the account %(account)s.", account=self.name)
         if order.shipping_amount and not self.shipping_product_id:
             return self.env._("Set a shipping product on the account %(account)s.", account=self.name)
+        if order.discount and not self.discount_product_id:
+            return self.env._("Set a discount product on the account %(account)s.", account=self.name)
         return None
 
     def _unknown_products_message(self, order, lines):
@@ -141,6 +143,14 @@ class MarketplaceAccount(models.Model):
                 "product_uom_qty": 1,
                 "price_unit": order.shipping_amount,
                 "is_delivery": True,
+            }))
+        if order.discount:
+            if not self.discount_product_id:
+                raise UserError(self.env._("Set a discount product on the account %(account)s.", account=self.name))
+            order_lines.append(Command.create({
+                "product_id": self.discount_product_id.id,
+                "product_uom_qty": 1,
+                "price_unit": -order.discount,
             }))
         return {
             "partner_id": partner.id,

@@ -48,6 +48,13 @@ if [ -n "$token" ]; then
              \"username\": \"exito-sandbox\", \"password\": \"sandbox-callback-password\", \"auto\": true}" \
         >/dev/null || say "warning: could not configure the sandbox's callbacks"
 fi
+# The sandbox sends X-Mart's new-order notifications to the demo X-Mart account.
+token=$(psql_user -d "$DEMO_DB" -tAc "SELECT callback_token FROM marketplace_account WHERE marketplace = 'xmart' ORDER BY id LIMIT 1")
+if [ -n "$token" ]; then
+    curl -fs -X POST "http://127.0.0.1:$SANDBOX_PORT/_sandbox/xmart/webhook" -H 'Content-Type: application/json' \
+        -d "{\"url\": \"http://127.0.0.1:$HTTP_PORT/marketplace/xmart/$token/orders\"}" >/dev/null \
+        || say "warning: could not configure the sandbox's X-Mart webhook"
+fi
 # Wake Odoo's scheduler now rather than at its next minute: the import is due since install.
 psql_user -d postgres -qc "SELECT pg_notify('cron_trigger', '$DEMO_DB')" >/dev/null || true
 say "Ready: demo Éxito orders appear under Marketplaces > Orders within a minute; offers go out and their"

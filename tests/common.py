@@ -247,3 +247,49 @@ class MarketfulCase(TransactionCase):
 
     def stock_in_warehouse(self, product, quantity):
         self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, quantity)
+
+
+class XmartCase(TransactionCase):
+    """An X-Mart account of brand BR-001 (the sandbox's Pollo Dorado) selling in Ecuador, in USD,
+    with the menu's products as listings (seller SKUs) and stock in two warehouses."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param("web.base.url", "http://localhost:8069")
+        usd = cls.env.ref("base.USD")
+        cls.pricelist = cls.env["product.pricelist"].create({"name": "X-Mart USD", "currency_id": usd.id})
+        cls.iva = cls.env["account.tax"].create({
+            "name": "IVA 15% test", "amount": 15.0, "amount_type": "percent", "type_tax_use": "sale",
+            "price_include_override": "tax_excluded", "company_id": cls.env.company.id})
+        cls.north = cls.env["stock.warehouse"].search([("company_id", "=", cls.env.company.id)], limit=1)
+        cls.south = cls.env["stock.warehouse"].create({"name": "Guayaquil", "code": "GYE"})
+        cls.account = cls.env["marketplace.account"].create({
+            "name": "X-Mart test", "marketplace": "xmart", "api_url": "http://127.0.0.1:9/xmart",
+            "xmart_client_id": "sandbox-xmart-client", "xmart_client_secret": "sandbox-xmart-secret",
+            "xmart_country_id": cls.env.ref("base.ec").id, "pricelist_id": cls.pricelist.id,
+            "xmart_brand_ids": [fields.Command.create({"name": "Pollo Dorado", "identifier": "BR-001"})],
+        })
+        cls.brand = cls.account.xmart_brand_ids
+        cls.products = cls.env["product.product"].create([
+            {"name": name, "default_code": sku, "list_price": price, "is_storable": True,
+             "taxes_id": [fields.Command.set(cls.iva.ids)]}
+            for name, sku, price in (("Combo familiar", "COMBO-FAM", 20.0), ("Papas medianas", "PAPAS-M", 2.5),
+                                     ("Gaseosa 1 L", "GASEOSA-1L", 1.5))
+        ])
+        cls.combo, cls.fries, cls.soda = cls.products
+        cls.listings = cls.env["marketplace.listing"].create(
+            [{"account_id": cls.account.id, "product_id": product.id} for product in cls.products])
+        for product in cls.products:
+            for warehouse in (cls.north, cls.south):
+                cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 50)
+        cls.Job = cls.env["marketplace.job"]
+
+    def run_jobs(self):
+        return self.Job._run_due_jobs(account_ids=self.account.ids)
+
+    def jobs_of(self, job_type):
+        return self.Job.search([("account_id", "=", self.account.id), ("job_type", "=", job_type)])
+
+    def make_due(self, jobs):
+        jobs.write({"next_attempt_date": fields.Datetime.now() - timedelta(seconds=1)})

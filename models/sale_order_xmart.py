@@ -1,0 +1,196 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..marketplaces.base import MarketplaceError
+from ..marketplaces.xmart import const as xmart_const
+from .marketplace_account_xmart import STATUS_SELECTION, _odoo_datetime
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    xmart_store_id = fields.Many2one("marketplace.xmart.store", string="X-Mart Store", readonly=True, copy=False)
+    xmart_order_type = fields.Selection(
+        selection=[("DELIVERY", "Delivery"), ("PICKUP", "Pickup")], string="X-Mart Order Type", readonly=True,
+        copy=False)
+    xmart_status = fields.Selection(STATUS_SELECTION, string="Status Sent to X-Mart", readonly=True, copy=False)
+    xmart_final_consumer = fields.Boolean(string="Invoice as Final Consumer", readonly=True, copy=False)
+    xmart_shipping_address = fields.Json(readonly=True, copy=False)
+    xmart_payment_method = fields.Char(string="Payment Method", readonly=True, copy=False)
+    xmart_payment_status = fields.Char(string="Payment Status", readonly=True, copy=False)
+    xmart_payment_amount = fields.Monetary(string="Amount Paid", readonly=True, copy=False)
+    xmart_paid_at = fields.Datetime(string="Paid On", readonly=True, copy=False)
+    xmart_coupon_ids = fields.One2many("marketplace.xmart.coupon", "order_id", string="Coupons", readonly=True)
+
+    def action_confirm(self):
+        # Queued before the confirmation, which reserves the goods (In Preparation): X-Mart hears
+        # the statuses in the order they happen.
+        xmart = self.filtered(lambda order: order.marketplace == "xmart" and order.state in ("draft", "sent"))
+        if xmart:
+            self.env["marketplace.account"]._xmart_queue_status(xmart, xmart_const.STATUS_ACCEPTED)
+        return super().action_confirm()
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        xmart = self.filtered(lambda order: order.marketplace == "xmart" and order.xmart_status not in (
+            xmart_const.STATUS_DELIVERED, xmart_const.STATUS_CANCELED))
+        if xmart:
+            self.env["marketplace.account"]._xmart_queue_status(xmart, xmart_const.STATUS_CANCELED)
+        return res
+
+    def action_xmart_delivered(self):
+        """The buyer received the order (Odoo has no event for it): tell X-Mart."""
+        self.env["marketplace.account"]._xmart_queue_status(self, xmart_const.STATUS_DELIVERED)
+        self.env["marketplace.job"]._run_due_jobs(account_ids=self.marketplace_account_id.ids, time_limit=30)
+        return True
+
+    def action_xmart_refresh_payment(self):
+        """Read the payment information of the orders from X-Mart again."""
+        for order in self.filtered(lambda order: order.marketplace == "xmart"):
+            try:
+                with order.marketplace_account_id._get_client() as client:
+                    payment = client.get_payment(order.marketplace_order_ref)
+            except MarketplaceError as error:
+                raise UserError(self.env["marketplace.job"]._describe_error(error)) from None
+            order.write({"xmart_payment_method": payment.method, "xmart_payment_status": payment.status,
+                         "xmart_payment_amount": payment.amount, "xmart_paid_at": _odoo_datetime(payment.paid_at)})
+        return True
+
+    def _xmart_transfer(self, store, reason):
+        """Move an X-Mart order to another store: X-Mart first, then the deliveries in Odoo are
+        made again from the new store's warehouse."""
+        self.ensure_one()
+        if self.marketplace != "xmart":
+            raise UserError(self.env._("%(order)s is not an X-Mart order.", order=self.name))
+        if store == self.xmart_store_id:
+            raise UserError(self.env._("The order is already in %(store)s.", store=store.name))
+        if not store.xmart_id or not store.warehouse_id:
+            raise UserError(self.env._("%(store)s has no X-Mart id or no warehouse yet.", store=store.name))
+        if self.picking_ids.filtered(lambda picking: picking.state == "done"):
+            raise UserError(self.env._("Part of %(order)s already left the warehouse: it cannot change store.",
+                                       order=self.name))
+        try:
+            with self.marketplace_account_id._get_client() as client:
+                client.transfer_order(self.marketplace_order_ref, self.xmart_store_id.xmart_id, store.xmart_id,
+                                      self.env.user.name, reason, self.xmart_shipping_address or None)
+        except MarketplaceError as error:
+            raise UserError(self.env["marketplace.job"]._describe_error(error)) from None
+        previous = self.xmart_store_id
+        self.picking_ids.filtered(lambda picking: picking.state != "cancel").action_cancel()
+        self.write({"xmart_store_id": store.id, "warehouse_id": store.warehouse_id.id})
+        self.order_line._action_launch_stock_rule()
+        self.message_post(body=self.env._(
+            "Transferred on X-Mart from %(from)s to %(to)s: %(reason)s", to=store.name, reason=reason,
+            **{"from": previous.name or "-"}))
+
+    def _xmart_redeem(self, uid, code):
+        """Redeem a local coupon for this order on X-Mart and record it."""
+        self.ensure_one()
+        uid, code = (uid or "").strip(), (code or "").strip()
+        if not uid or not code:
+            raise UserError(self.env._("Give the customer's UID and the promotion code."))
+        if self.xmart_coupon_ids.filtered(lambda coupon: coupon.code == code and coupon.customer_uid == uid):
+            raise UserError(self.env._("Coupon %(code)s was already redeemed for this order.", code=code))
+        try:
+            with self.marketplace_account_id._get_client() as client:
+                result = client.redeem_coupon(uid, code, self.marketplace_order_ref)
+        except MarketplaceError as error:
+            raise UserError(self.env["marketplace.job"]._describe_error(error)) from None
+        coupon = self.env["marketplace.xmart.coupon"].create({
+            "order_id": self.id, "customer_uid": uid, "code": code, "coupon_ref": result.coupon_id,
+            "discount": result.discount, "redeemed_at": _odoo_datetime(result.redeemed_at)})
+        self.message_post(body=self.env._("Coupon %(code)s redeemed on X-Mart (discount %(discount)s).",
+                                          code=code, discount=result.discount))
+        return coupon
+
+
+class XmartCoupon(models.Model):
+    """A local coupon redeemed on X-Mart for an order."""
+
+    _name = "marketplace.xmart.coupon"
+    _description = "X-Mart Coupon Redemption"
+    _order = "id desc"
+
+    order_id = fields.Many2one("sale.order", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="order_id.currency_id")
+    customer_uid = fields.Char(string="UID", required=True, help="The customer's identifier the coupon was given to.")
+    code = fields.Char(string="Promotion Code", required=True)
+    coupon_ref = fields.Char(string="X-Mart Coupon ID")
+    discount = fields.Monetary()
+    redeemed_at = fields.Datetime(string="Redeemed On")
+
+
+class XmartTransferWizard(models.TransientModel):
+    _name = "marketplace.xmart.transfer.wizard"
+    _description = "Transfer an X-Mart Order to Another Store"
+
+    order_id = fields.Many2one("sale.order", required=True)
+    account_id = fields.Many2one(related="order_id.marketplace_account_id")
+    store_id = fields.Many2one("marketplace.xmart.store", string="New Store", required=True,
+                               domain="[('account_id', '=', account_id), ('warehouse_id', '!=', False)]")
+    reason = fields.Char(required=True)
+
+    def action_transfer(self):
+        self.ensure_one()
+        self.order_id._xmart_transfer(self.store_id, self.reason)
+        return {"type": "ir.actions.act_window_close"}
+
+
+class XmartCouponWizard(models.TransientModel):
+    _name = "marketplace.xmart.coupon.wizard"
+    _description = "Redeem an X-Mart Coupon"
+
+    order_id = fields.Many2one("sale.order", required=True)
+    customer_uid = fields.Char(string="Customer UID", required=True)
+    code = fields.Char(string="Promotion Code", required=True)
+
+    def action_redeem(self):
+        self.ensure_one()
+        self.order_id._xmart_redeem(self.customer_uid, self.code)
+        return {"type": "ir.actions.act_window_close"}
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    xmart_order_type = fields.Selection(related="sale_id.xmart_order_type")
+
+    def _xmart_deliveries(self):
+        return self.filtered(lambda picking: picking.sale_id.marketplace == "xmart"
+                             and picking.picking_type_code == "outgoing" and picking.state != "cancel")
+
+    def _xmart_queue_preparation(self):
+        """Goods reserved for an X-Mart order: it is in preparation."""
+        ready = self._xmart_deliveries().filtered(lambda picking: picking.state == "assigned")
+        if ready:
+            self.env["marketplace.account"]._xmart_queue_status(ready.sale_id, xmart_const.STATUS_IN_PREPARATION)
+
+    def action_xmart_customer_collected(self):
+        """The customer collected a pickup order: the delivery is done, X-Mart is told."""
+        for picking in self:
+            if picking.sale_id.xmart_order_type != "PICKUP":
+                raise UserError(self.env._("%(picking)s is not the delivery of an X-Mart pickup order.",
+                                           picking=picking.name))
+            for move in picking.move_ids.filtered(lambda move: move.state not in ("done", "cancel")):
+                move.quantity = move.product_uom_qty
+            picking.move_ids.picked = True
+        return self.with_context(skip_backorder=True, picking_ids_not_to_backorder=self.ids).button_validate()
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    def _action_assign(self, force_qty=False):
+        res = super()._action_assign(force_qty=force_qty)
+        self.picking_id._xmart_queue_preparation()
+        return res
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("picked"):
+            pickings = self.picking_id._xmart_deliveries().filtered(
+                lambda picking: picking.state != "done" and all(picking.move_ids.mapped("picked")))
+            if pickings:
+                self.env["marketplace.account"]._xmart_queue_status(pickings.sale_id, xmart_const.STATUS_READY)
+        return res
