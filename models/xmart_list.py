@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 
 from ..marketplaces.xmart import mapping as xmart_mapping
-from ..marketplaces.xmart.records import CatalogList, ListProduct
+from ..marketplaces.xmart.records import CatalogList, ListProduct, Schedule
 from .marketplace_job import LATER
+from .xmart_store import _hours
 
 
 class XmartList(models.Model):
@@ -51,6 +52,9 @@ class XmartList(models.Model):
         free = {product.id: product.free_qty
                 for product in products.with_context(warehouse_id=warehouse.id)} if warehouse else {}
         currency = account.pricelist_id.currency_id.name or account.company_id.currency_id.name
+        # The products sell while the store is open on the list's channel (no hours: always).
+        schedules = [Schedule(day=line.day, start=_hours(line.open_from), end=_hours(line.open_to))
+                     for line in self.store_id.schedule_ids if line.channel_id == self.channel_id]
         lines, categories, refused = [], {}, {}
         for listing in listings:
             product = listing.product_id
@@ -69,7 +73,7 @@ class XmartList(models.Model):
                 price=prices[product.id], currency=currency, description=product.description_sale or "",
                 category_id=str(product.categ_id.id), ean=listing.ean or "",
                 tax_rate=sum(tax.amount for tax in product.taxes_id if tax.amount_type == "percent"),
-                stock=stock, available=stock > 0, images=listing._exito_image_urls()))
+                stock=stock, available=stock > 0, schedules=schedules, images=listing._exito_image_urls()))
         catalog = CatalogList(name=self.name, vendor_id=self.channel_id.brand_id.identifier,
                               channel_id=self.channel_id.xmart_id, store_id=self.store_id.xmart_id or "",
                               products=lines, categories=sorted(categories.items()), list_id=self.xmart_id or "")

@@ -90,6 +90,17 @@ class TestXmartEndToEnd(HttpCase, XmartCase):
         self.assertTrue(new.xmart_id)
         self.assertEqual(len(self.sandbox.get("/_sandbox/xmart/stores")), 3)
 
+    def test_an_expired_token_is_renewed_once(self):
+        self.sync_stores()
+        self.sandbox.post("/_sandbox/xmart/expire-tokens", {})
+        self.account.action_xmart_sync_stores()
+        self.assertEqual(len(self.calls("POST", "/api/transactional/token")), 2, "one token, then one renewal")
+        self.assertEqual([call["status"] for call in self.calls("GET", "/api/v3/stores")], [200, 401, 200])
+        self.assertNotIn("e2e-secret", str(self.sandbox.get("/_sandbox/requests")))
+        self.account.sudo().xmart_client_secret = "wrong"
+        with self.assertRaisesRegex(Exception, "refused the OAuth client"):
+            self.account.action_xmart_sync_stores()
+
     def test_store_status_change_reaches_xmart_once(self):
         stores = self.sync_stores()
         stores["GYE-01"].action_deactivate()
@@ -105,12 +116,15 @@ class TestXmartEndToEnd(HttpCase, XmartCase):
         stores = self.sync_stores()
         channel = self.env["marketplace.xmart.channel"].create({
             "account_id": self.account.id, "xmart_id": "CH-0001", "name": "App", "brand_id": self.brand.id})
+        stores["QUI-01"].schedule_ids = [Command.create({"channel_id": channel.id, "day": "FRIDAY",
+                                                         "open_from": 11, "open_to": 23.5})]
         menu = self.env["marketplace.xmart.list"].create({
             "name": "Menú Quito", "channel_id": channel.id, "store_id": stores["QUI-01"].id,
             "listing_ids": [Command.set(self.listings.ids)]})
         menu.action_push()
         [put] = self.calls("PUT", "/api/v3/products")
         products = {product["productId"]: product for product in put["body"]["list"]["products"]}
+        self.assertEqual(products["PAPAS-M"]["schedules"], [{"day": "FRIDAY", "from": "11:00", "to": "23:30"}])
         self.assertEqual(sorted(products), ["COMBO-FAM", "GASEOSA-1L", "PAPAS-M"])
         self.assertEqual(products["COMBO-FAM"]["priceInfo"], {"price": 23, "currency": "USD"}, "15% IVA included")
         self.assertEqual((products["COMBO-FAM"]["stock"], products["COMBO-FAM"]["taxesInfo"]["taxRate"]), (50, 15))

@@ -99,3 +99,19 @@ class TestSecurity(MarketplaceCase):
         self.assertFalse(as_a["marketplace.marketful.stock"].search([]))
         self.assertFalse(as_a["marketplace.marketful.channel"].search([]))
         self.assertEqual(self.env(user=self.user_b)["marketplace.marketful.channel"].search([]).name, "Shopify")
+
+    def test_xmart_secrets_are_for_system_administrators_and_stores_stay_in_their_company(self):
+        xmart_b = self.env["marketplace.account"].with_company(self.company_b).create({
+            "name": "X-Mart B", "marketplace": "xmart", "company_id": self.company_b.id, "api_url": "http://x",
+            "xmart_client_id": "c", "xmart_client_secret": "s", "xmart_webhook_secret": "w",
+            "xmart_brand_ids": [Command.create({"name": "Marca", "identifier": "BR-9"})]})
+        self.env["marketplace.xmart.store"].create({
+            "account_id": xmart_b.id, "brand_id": xmart_b.xmart_brand_ids.id, "code": "S1", "name": "Tienda"})
+        as_manager = self.account.with_user(self.manager_a)
+        for secret in ("xmart_client_secret", "xmart_token", "xmart_webhook_secret", "xmart_webhook_url"):
+            with self.assertRaises(AccessError, msg=secret):
+                as_manager.read([secret])
+        as_a = self.env(user=self.manager_a)
+        for model in ("marketplace.xmart.store", "marketplace.xmart.brand"):
+            self.assertFalse(as_a[model].search([]), model)
+        self.assertEqual(self.env(user=self.user_b)["marketplace.xmart.store"].search([]).code, "S1")
