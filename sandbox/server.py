@@ -143,25 +143,30 @@ class Handler(BaseHTTPRequestHandler):
         fault, settings = app.faults.draw()
         if settings["latency_ms"]:
             self.server.stopping.wait(settings["latency_ms"] / 1000)
+        # The request is logged before its answer goes out: a client that sends its next request as
+        # soon as it has the answer always finds this one logged first.
+        response = None
         if fault == "drop":
-            self.close_connection = True
-            self._log_line("drop")
             status: int | str = "drop"
         elif fault == "answer_then_drop":  # processed (state changed), then the answer is lost
             self._safely(lambda: marketplace.handle(request, subpath), marketplace)
-            self.close_connection = True
-            self._log_line("answer_then_drop")
             status = "answer_then_drop"
         elif fault in ("500", "502", "503"):
-            status = self._send(marketplace.error_response(int(fault), HTTPStatus(int(fault)).phrase))
+            response = marketplace.error_response(int(fault), HTTPStatus(int(fault)).phrase)
         elif fault == "429":
-            headers = {"Retry-After": str(settings["retry_after"])}
-            status = self._send(Response(429, {"message": "Too Many Requests"}, headers))
+            response = Response(429, {"message": "Too Many Requests"}, {"Retry-After": str(settings["retry_after"])})
         else:
             if fault == "timeout":
                 self.server.stopping.wait(settings["timeout_seconds"])
-            status = self._send(self._safely(lambda: marketplace.handle(request, subpath), marketplace))
+            response = self._safely(lambda: marketplace.handle(request, subpath), marketplace)
+        if response is not None:
+            status = response.status
         app.log.add(request.method, request.path, request.query, status, authorized, loggable_body(request.body))
+        if response is None:
+            self.close_connection = True
+            self._log_line(status)
+        else:
+            self._send(response)
 
     @staticmethod
     def _safely(answer, marketplace: Marketplace | None = None) -> Response:
