@@ -146,16 +146,14 @@ class Handler(BaseHTTPRequestHandler):
         # The request is logged before its answer goes out: a client that sends its next request as
         # soon as it has the answer always finds this one logged first.
         response = None
-        if fault == "drop":
-            status: int | str = "drop"
-        elif fault == "answer_then_drop":  # processed (state changed), then the answer is lost
+        status: int | str = fault or ""
+        if fault == "answer_then_drop":  # processed (state changed), then the answer is lost
             self._safely(lambda: marketplace.handle(request, subpath), marketplace)
-            status = "answer_then_drop"
         elif fault in ("500", "502", "503"):
             response = marketplace.error_response(int(fault), HTTPStatus(int(fault)).phrase)
         elif fault == "429":
             response = Response(429, {"message": "Too Many Requests"}, {"Retry-After": str(settings["retry_after"])})
-        else:
+        elif fault != "drop":
             if fault == "timeout":
                 self.server.stopping.wait(settings["timeout_seconds"])
             response = self._safely(lambda: marketplace.handle(request, subpath), marketplace)
