@@ -1,4 +1,5 @@
 import base64
+import hashlib
 import math
 
 from odoo import api, fields, models
@@ -112,22 +113,26 @@ class MarketplaceListing(models.Model):
                 else str(problem) for problem in problems]
 
     def _exito_image_urls(self):
-        """Public addresses of the product's image as a JPEG (Éxito fetches ``.jpg`` URLs without
-        credentials, and product images are not public in Odoo): a public copy is kept on the
-        listing and refreshed when the image changes."""
+        """Public addresses of the product's image as a JPEG (Éxito and X-Mart fetch image URLs
+        without credentials, and product images are not public in Odoo): a public copy is kept on
+        the listing and made again only when the product's image changes (its digest is kept in
+        the copy's description, so an unchanged image is never converted again)."""
         self.ensure_one()
         if not self.product_id.image_1920:
             return []
-        content = image_process(base64.b64decode(self.product_id.image_1920), output_format="JPEG")
+        source = base64.b64decode(self.product_id.image_1920)
+        digest = hashlib.sha1(source).hexdigest()
         name = f"{self.seller_sku or self.ean or self.id}.jpg".replace("/", "-")
         Attachment = self.env["ir.attachment"].sudo()
         attachment = Attachment.search([("res_model", "=", self._name), ("res_id", "=", self.id),
                                         ("res_field", "=", False), ("public", "=", True)], limit=1)
-        if not attachment:
-            attachment = Attachment.create({"name": name, "raw": content, "mimetype": "image/jpeg", "public": True,
-                                            "res_model": self._name, "res_id": self.id})
-        elif attachment.raw != content or attachment.name != name:
-            attachment.write({"name": name, "raw": content})
+        if not attachment or attachment.description != digest or attachment.name != name:
+            values = {"name": name, "raw": image_process(source, output_format="JPEG"), "description": digest}
+            if attachment:
+                attachment.write(values)
+            else:
+                attachment = Attachment.create({**values, "mimetype": "image/jpeg", "public": True,
+                                                "res_model": self._name, "res_id": self.id})
         return [f"{self.get_base_url()}/web/content/{attachment.id}/{name}"]
 
     def _exito_problems(self, record):

@@ -194,3 +194,18 @@ class TestExitoCatalog(MarketplaceCase):
         self.run_jobs()
         self.assertEqual(self.sent_products(), [])
         self.assertIn("Product weight", self.listing.last_error)
+
+    def test_the_public_image_copy_follows_the_product_image(self):
+        [url] = self.listing._exito_image_urls()
+        attachment = self.env["ir.attachment"].browse(int(url.split("/web/content/")[1].split("/")[0]))
+        first = attachment.raw
+        self.assertEqual(first[:2], b"\xff\xd8", "a JPEG")
+        self.assertEqual(self.listing._exito_image_urls(), [url], "the same image keeps its copy")
+
+        # A red image instead of the original: the copy is made again, under the same address.
+        red = base64.b64encode(bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000004000000040802000000269309290000001449444154789c633cc1c5c5"
+            "00034c0c48003707002cba00e4355552fd0000000049454e44ae426082"))
+        self.camera.image_1920 = red
+        self.assertEqual(self.listing._exito_image_urls(), [url])
+        self.assertNotEqual(attachment.raw, first)
