@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,3 +147,34 @@ class Marketplace:
     def control(self, request: Request, path: str) -> Response | None:
         """Answer ``/_sandbox/<name><path>``; ``None`` when the path is unknown."""
         return None
+
+
+def route_control(owner: Any, routes: list, request: Request, path: str) -> Response | None:
+    """Dispatch a control request through ``[(compiled pattern, {method: handler name})]``: the
+    handler ``owner.<name>(request, key)`` gets the pattern's ``key`` group (or ``None``); ``None``
+    when no pattern matches."""
+    path = path.rstrip("/")
+    for pattern, methods in routes:
+        match = pattern.match(path)
+        if match:
+            handler = methods.get(request.method)
+            if handler is None:
+                return method_not_allowed()
+            return getattr(owner, handler)(request, match.groupdict().get("key"))
+    return None
+
+
+def send_json(url: str, payload: Any, headers: dict | None = None, timeout: float = 5) -> tuple[int | None, str | None]:
+    """POST ``payload`` as JSON to a URL the test configured (a webhook into the module).
+
+    :return: ``(HTTP status or None when unreachable, error text or None)``; never raises
+    """
+    outgoing = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
+                                      headers={"Content-Type": "application/json", **(headers or {})}, method="POST")
+    try:
+        with urllib.request.urlopen(outgoing, timeout=timeout) as answer:  # noqa: S310 - configured URL
+            return answer.status, None
+    except urllib.error.HTTPError as exc:
+        return exc.code, str(exc)
+    except (OSError, ValueError) as exc:  # refused, timeout, bad URL
+        return None, f"{type(exc).__name__}: {exc}"

@@ -16,8 +16,6 @@ import json
 import random
 import re
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -35,6 +33,8 @@ from .core import (
     message,
     method_not_allowed,
     not_found,
+    route_control,
+    send_json,
 )
 
 __all__ = ["DEFAULT_TOKEN", "DEFAULT_USER", "MarketfulMarketplace", "MarketfulOptions"]
@@ -438,17 +438,9 @@ class MarketfulMarketplace(Marketplace):
         results = []
         for hook, payload in deliveries:
             url = hook["url"] if "://" in hook["url"] else f"http://{hook['url']}"
+            status, error = send_json(url, payload, timeout=WEBHOOK_TIMEOUT)
             entry = {"tipo": payload["tipo"], "webhook_id": hook["id"], "url": url, "payload": payload,
-                     "status": None, "error": None, "at": _now()}
-            request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-                                             headers={"Content-Type": "application/json"}, method="POST")
-            try:
-                with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as answer:
-                    entry["status"] = answer.status
-            except urllib.error.HTTPError as exc:
-                entry["status"], entry["error"] = exc.code, str(exc)
-            except (OSError, ValueError) as exc:
-                entry["error"] = f"{type(exc).__name__}: {exc}"
+                     "status": status, "error": error, "at": _now()}
             with self._lock:
                 self._webhook_log.append(entry)
             results.append({key: entry[key] for key in ("tipo", "url", "status", "error")})
@@ -466,15 +458,7 @@ class MarketfulMarketplace(Marketplace):
     # -- control API ---------------------------------------------------------------------------------
 
     def control(self, request: Request, path: str) -> Response | None:
-        path = path.rstrip("/")
-        for pattern, methods in CONTROL_ROUTES:
-            match = pattern.match(path)
-            if match:
-                handler = methods.get(request.method)
-                if handler is None:
-                    return method_not_allowed()
-                return getattr(self, handler)(request, match.groupdict().get("key"))
-        return None
+        return route_control(self, CONTROL_ROUTES, request, path)
 
     def _c_items(self, request: Request, key: None) -> Response:
         with self._lock:

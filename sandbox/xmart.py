@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import copy
 import hmac
-import json
 import math
 import random
 import re
 import secrets
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -38,6 +35,8 @@ from .core import (
     message,
     method_not_allowed,
     not_found,
+    route_control,
+    send_json,
 )
 
 __all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "DEFAULT_TOKEN_TTL", "XmartMarketplace", "XmartOptions"]
@@ -610,22 +609,12 @@ class XmartMarketplace(Marketplace):
                        "channelId": order["channelId"], "createdAt": order["createdAt"]}
         if not url:
             return []
-        headers = {"Content-Type": "application/json"}
-        if secret:
-            headers[WEBHOOK_SECRET_HEADER] = secret
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        headers = {WEBHOOK_SECRET_HEADER: secret} if secret else {}
         results = []
         for _ in range(count):
+            status, error = send_json(url, payload, headers, timeout=WEBHOOK_TIMEOUT)
             entry = {"orderId": order_id, "url": url, "payload": payload, "secret_sent": bool(secret),
-                     "status": None, "error": None, "at": _now()}
-            outgoing = urllib.request.Request(url, data=data, headers=headers, method="POST")
-            try:
-                with urllib.request.urlopen(outgoing, timeout=WEBHOOK_TIMEOUT) as answer:
-                    entry["status"] = answer.status
-            except urllib.error.HTTPError as exc:
-                entry["status"], entry["error"] = exc.code, str(exc)
-            except (OSError, ValueError) as exc:
-                entry["error"] = f"{type(exc).__name__}: {exc}"
+                     "status": status, "error": error, "at": _now()}
             with self._lock:
                 self._webhook_log.append(entry)
             results.append({"status": entry["status"], "error": entry["error"]})
@@ -634,15 +623,7 @@ class XmartMarketplace(Marketplace):
     # -- control API ---------------------------------------------------------------------------------
 
     def control(self, request: Request, path: str) -> Response | None:
-        path = path.rstrip("/")
-        for pattern, methods in CONTROL_ROUTES:
-            match = pattern.match(path)
-            if match:
-                handler = methods.get(request.method)
-                if handler is None:
-                    return method_not_allowed()
-                return getattr(self, handler)(request, match.groupdict().get("key"))
-        return None
+        return route_control(self, CONTROL_ROUTES, request, path)
 
     def _c_expire_tokens(self, request: Request, key: None) -> Response:
         return json_response(200, {"expired": self.expire_tokens()})
