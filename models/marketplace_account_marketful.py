@@ -267,7 +267,6 @@ class MarketplaceAccount(models.Model):
             if not order:
                 order = self._marketful_fetch_order(client, event)
         if not order:
-            job.last_error = False
             _logger.info("Marketful event for order %s, which is not an Odoo order of account %s",
                          event.order_ref, self.id)
             return None

@@ -255,19 +255,14 @@ class MarketplaceAccount(models.Model):
 
     def _xmart_queue_status(self, orders, status):
         """Queue ``status`` for each X-Mart order (once per order and status)."""
-        Job = self.env["marketplace.job"].sudo()
         orders = orders.filtered(lambda order: order.marketplace == "xmart")
-        if not orders:
-            return
-        keys = {f"status:{order.id}:{status}": order for order in orders}
-        taken = set(Job.search([("dedupe_key", "in", list(keys))]).mapped("dedupe_key"))
-        Job.create([{
+        self.env["marketplace.job"]._create_unique([{
             "name": self.env._("X-Mart order %(order)s: %(status)s", order=order.marketplace_order_number,
                                status=status),
-            "account_id": order.marketplace_account_id.id, "job_type": "push_status", "dedupe_key": key,
+            "account_id": order.marketplace_account_id.id, "job_type": "push_status",
+            "dedupe_key": f"status:{order.id}:{status}",
             "payload": {"order_id": order.id, "status": status}, "res_model": order._name, "res_id": order.id,
-        } for key, order in keys.items() if key not in taken])
-        self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+        } for order in orders])
 
     def _push_status(self, job):
         if self.marketplace != "xmart":

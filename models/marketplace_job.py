@@ -168,6 +168,31 @@ class MarketplaceJob(models.Model):
         """Remember the Odoo document this job concerns (the sale order it created...)."""
         self.write({"res_model": record._name, "res_id": record.id})
 
+    @api.model
+    def _create_unique(self, vals_list):
+        """Create the jobs whose (account, dedupe key) does not exist yet, and wake the runner.
+
+        Used where Odoo records "to send" (a validated delivery, a confirmed order): doing the
+        same thing again never queues the same exchange twice.
+
+        :return: the jobs created
+        """
+        if not vals_list:
+            return self.browse()
+        keys = {(values["account_id"], values["dedupe_key"]) for values in vals_list}
+        taken = {(job.account_id.id, job.dedupe_key) for job in self.sudo().search_fetch(
+            [("dedupe_key", "in", [key for _account, key in keys])], ["account_id", "dedupe_key"])}
+        new = []
+        for values in vals_list:
+            key = (values["account_id"], values["dedupe_key"])
+            if key not in taken:
+                taken.add(key)
+                new.append(values)
+        jobs = self.sudo().create(new)
+        if jobs:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+        return jobs
+
     # -- user actions ---------------------------------------------------------------------
 
     def action_retry(self):

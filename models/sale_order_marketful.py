@@ -105,12 +105,7 @@ class SaleOrder(models.Model):
                 "res_model": order._name,
                 "res_id": order.id,
             })
-        if values:
-            Job = self.env["marketplace.job"].sudo()
-            taken = set(Job.search([("dedupe_key", "in", [value["dedupe_key"] for value in values])])
-                        .mapped("dedupe_key"))
-            Job.create([value for value in values if value["dedupe_key"] not in taken])
-            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+        self.env["marketplace.job"]._create_unique(values)
 
     def _marketful_fulfillment_order(self, account):
         """The multichannel order Marketful must fulfil (seed: POST /shopi_orders/multicanal_api).

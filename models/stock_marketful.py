@@ -70,11 +70,7 @@ class StockPicking(models.Model):
                                  and (force or not picking.marketful_entry_state))
         if not pickings:
             return
-        Job = self.env["marketplace.job"].sudo()
-        taken = set(Job.search([("dedupe_key", "in", [f"entry:{picking.id}" for picking in pickings])])
-                    .mapped("dedupe_key"))
-        pickings = pickings.filtered(lambda picking: f"entry:{picking.id}" not in taken)
-        Job.create([{
+        jobs = self.env["marketplace.job"]._create_unique([{
             "name": self.env._("Entry order of %(picking)s", picking=picking.name),
             "account_id": picking.marketful_account_id.id,
             "job_type": "push_entry",
@@ -83,9 +79,7 @@ class StockPicking(models.Model):
             "res_model": picking._name,
             "res_id": picking.id,
         } for picking in pickings])
-        pickings.marketful_entry_state = "to_send"
-        if pickings:
-            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+        self.browse(jobs.mapped("res_id")).marketful_entry_state = "to_send"
 
     def _marketful_entry_quantities(self, account):
         """``{sku: quantity}`` of what this transfer brings (done quantities once validated)."""

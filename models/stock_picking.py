@@ -60,11 +60,7 @@ class StockPicking(models.Model):
         pickings = self.filtered(lambda picking: picking.state == "done" and picking._marketplace_is_shipment())
         if not pickings:
             return
-        Job = self.env["marketplace.job"].sudo()
-        existing = set(Job.search([("dedupe_key", "in", [f"tracking:{picking.id}" for picking in pickings])])
-                       .mapped("dedupe_key"))
-        pickings = pickings.filtered(lambda picking: f"tracking:{picking.id}" not in existing)
-        Job.create([{
+        jobs = self.env["marketplace.job"]._create_unique([{
             "name": self.env._("Tracking of %(picking)s", picking=picking.name),
             "account_id": picking.sale_id.marketplace_account_id.id,
             "job_type": "push_tracking",
@@ -73,9 +69,7 @@ class StockPicking(models.Model):
             "res_model": picking._name,
             "res_id": picking.id,
         } for picking in pickings])
-        pickings.marketplace_tracking_state = "to_send"
-        if pickings:
-            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+        self.browse(jobs.mapped("res_id")).marketplace_tracking_state = "to_send"
 
     def _marketplace_moves_to_report(self):
         """Done moves of marketplace lines that the marketplace was not told about yet: a
