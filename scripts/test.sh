@@ -10,6 +10,12 @@ TEST_DB=${MC_TEST_DB:-mc_test_$REPO_KEY}
 REPORT_DIR=$(mktemp -d)
 trap 'rm -rf "$REPORT_DIR"' EXIT
 
+say "Odoo's gevent (websocket) process can start in this virtualenv"
+# With --workers, Odoo runs its websocket server in a gevent process: if gevent cannot patch, Odoo
+# respawns that process forever (requirements.txt pins what makes Odoo's own pins work together).
+"$VENV/bin/python" -c "import gevent.monkey; gevent.monkey.patch_all()" \
+    || die "gevent.monkey.patch_all() fails in $VENV: Odoo's websocket process would not start."
+
 say "Pure tests (marketplaces/, sandbox/: no Odoo)"
 # Each test folder carries a pytest.ini that makes it the rootdir, so that pytest never imports
 # the repository root (an Odoo module) as a package.
