@@ -1,3 +1,4 @@
+import hashlib
 import logging
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ from odoo.exceptions import UserError
 from .. import marketplaces
 from ..marketplaces.base import MarketplaceError
 from ..marketplaces.records import OrderQuery
+from ..marketplaces.tokens import TokenStore
 
 _logger = logging.getLogger(__name__)
 
@@ -19,6 +21,35 @@ SYNC_OVERLAP = timedelta(days=1)
 DEFAULT_IMPORT_DAYS = 7
 #: seconds the Import Orders button processes jobs before leaving the rest to the job runner
 IMPORT_TIME_LIMIT = 60
+#: occurrences an activity's note keeps (the newest)
+ACTIVITY_NOTE_LINES = 20
+
+#: access tokens of the accounts whose marketplace issues them (client credentials), per database,
+#: account and credentials. A token is saved on the account too, but in the transaction of the job
+#: that fetched it: when that job fails, its savepoint takes the token with it, and every attempt
+#: of every job would fetch a new one. This cache survives that rollback (one per Odoo process).
+_TOKEN_CACHE = {}
+
+
+class AccountTokenStore(TokenStore):
+    """A client-credentials access token kept between runs: in the process (it survives the rollback
+    of a failed job) and on the account's ``<field>`` and ``<field>_expires_at`` (system-only
+    fields; they survive a restart)."""
+
+    def __init__(self, account, field):
+        self.account = account.sudo()
+        self.field = field
+        self.key = (account.env.cr.dbname, account.id, account._credentials_fingerprint())
+
+    def load(self):
+        stored = self.account[self.field]
+        candidates = [_TOKEN_CACHE.get(self.key), stored and (stored, self.account[f"{self.field}_expires_at"])]
+        candidates = [candidate for candidate in candidates if candidate]
+        return max(candidates, key=lambda candidate: candidate[1] or 0) if candidates else None
+
+    def save(self, token, expires_at):
+        _TOKEN_CACHE[self.key] = (token, expires_at)
+        self.account.write({self.field: token, f"{self.field}_expires_at": expires_at})
 
 
 class MarketplaceAccount(models.Model):
@@ -191,6 +222,13 @@ class MarketplaceAccount(models.Model):
         client_class = marketplaces.get_client_class(self.marketplace)
         return client_class(**self._get_client_params())
 
+    def _credentials_fingerprint(self):
+        """A digest of the account's credentials: a token cached for other credentials is not theirs."""
+        self.ensure_one()
+        account = self.sudo()
+        values = [f"{name}={account[name] or ''}" for name in sorted(self._credential_fields()) if name in self._fields]
+        return hashlib.sha256("\n".join(values).encode()).hexdigest()
+
     def _get_client_params(self):
         """Keyword arguments of the client's constructor; marketplaces add theirs."""
         timeout = self.env["ir.config_parameter"].sudo().get_param(
@@ -357,7 +395,11 @@ class MarketplaceAccount(models.Model):
         )
 
     def _fetch_orders_page(self, job):
-        """Read one page of new orders for ``job`` and store every order as a job.
+        """Read one page of orders for ``job`` and store every order as a job.
+
+        It stores what it read (jobs) and moves the job's cursor, and writes nothing else: the
+        runner commits what it stored right after it returns, since some marketplaces answer a read
+        only once (iMotriz), then calls :meth:`_finish_order_read` once no page remains.
 
         :return: True when more pages remain (the job stays due with the next cursor)
         """
@@ -372,14 +414,19 @@ class MarketplaceAccount(models.Model):
         if page.next_cursor:
             job.payload = dict(payload, cursor=page.next_cursor, pages=payload.get("pages", 0) + 1)
             return True
-        if payload.get("purpose", "new") != "new":
-            return False
-        started = fields.Datetime.to_datetime(payload["started_at"])
+        return False
+
+    def _finish_order_read(self, job):
+        """A read of new orders is complete: the account is connected, and the next read starts
+        from when this one began (less the overlap)."""
+        self.ensure_one()
+        if (job.payload or {}).get("purpose", "new") != "new":
+            return
+        started = fields.Datetime.to_datetime(job.payload["started_at"])
         values = {"state": "connected", "last_error": False}
         if not self.last_sync_date or started > self.last_sync_date:
             values["last_sync_date"] = started
         self.write(values)
-        return False
 
     def _enqueue_orders(self, raw_orders):
         """Store order payloads as import jobs; orders already stored are left alone.
@@ -388,16 +435,9 @@ class MarketplaceAccount(models.Model):
         :return: the new jobs
         """
         self.ensure_one()
-        Job = self.env["marketplace.job"].sudo()
-        by_key = {f"order:{raw.ref}": raw for raw in raw_orders}
-        if not by_key:
-            return Job
-        existing = Job.search_fetch(
-            [("account_id", "=", self.id), ("dedupe_key", "in", list(by_key))], ["dedupe_key"])
-        for key in existing.mapped("dedupe_key"):
-            by_key.pop(key)
         label = self._marketplace_label()
-        return Job.create([
+        by_key = {f"order:{raw.ref}": raw for raw in raw_orders}
+        return self.env["marketplace.job"]._insert_unique([
             {
                 "name": self.env._("%(marketplace)s order %(number)s", marketplace=label, number=raw.number or raw.ref),
                 "account_id": self.id,
@@ -419,14 +459,8 @@ class MarketplaceAccount(models.Model):
         orders = self.env["sale.order"]._marketplace_find_orders(self, [raw.ref for raw in raw_orders])
         by_key = {f"status:{raw.ref}:{status}": raw for raw in raw_orders
                   if raw.ref in orders and orders[raw.ref].state != "cancel"}
-        if not by_key:
-            return Job
-        existing = Job.search_fetch(
-            [("account_id", "=", self.id), ("dedupe_key", "in", list(by_key))], ["dedupe_key"])
-        for key in existing.mapped("dedupe_key"):
-            by_key.pop(key)
         label = self._marketplace_label()
-        return Job.create([{
+        return Job._insert_unique([{
             "name": self.env._("%(marketplace)s order %(number)s: status %(status)s", marketplace=label,
                                number=raw.number or raw.ref, status=status),
             "account_id": self.id,
@@ -444,6 +478,15 @@ class MarketplaceAccount(models.Model):
     def _apply_order_status(self, job):
         """Apply the status change stored in ``job`` to the imported sale order."""
         self._unsupported(self.env._("order status changes"))
+
+    def _retrieve_order(self, job):
+        """Read the order ``job`` names (announced by a webhook, or missing from what was read) and
+        store it for import. One order per job: an order the marketplace does not know ends its
+        own job (:class:`RequestError` ``not_found``, never retried).
+
+        :raise MarketplaceError: the marketplace refused or failed the read
+        """
+        self._unsupported(self.env._("order retrieval"))
 
     def _push_tracking(self, job):
         """Send what the delivery of ``job`` shipped, with its tracking reference."""
@@ -491,7 +534,10 @@ class MarketplaceAccount(models.Model):
         self.ensure_one()
         activity = self.activity_ids.filtered(lambda act: act.summary == summary)[:1]
         if activity:
-            activity.note = Markup("%s<br/>%s") % (activity.note or "", note)
+            # The newest occurrences only: a sender holding a callback URL must not be able to grow
+            # a note without bound.
+            lines = str(activity.note or "").split("<br>")[-(ACTIVITY_NOTE_LINES - 1):]
+            activity.note = Markup("<br>").join([Markup(line) for line in lines] + [note])
             return activity
         return self.activity_schedule(
             "mail.mail_activity_data_todo", summary=summary, note=note, user_id=self._responsible().id)

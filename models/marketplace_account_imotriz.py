@@ -4,9 +4,6 @@ from odoo.exceptions import UserError
 from ..marketplaces.base import MarketplaceError
 from ..marketplaces.records import OrderQuery
 
-#: orders fetched one by one per run of the reconciliation, the rest in the next run
-RECONCILE_BATCH = 50
-
 
 class MarketplaceAccount(models.Model):
     """iMotriz: a destructive "new orders" read (the orders it returns are marked synced on
@@ -47,30 +44,43 @@ class MarketplaceAccount(models.Model):
             return self._imotriz_reconcile(job)
         with self._get_client() as client:
             page = client.get_new_orders()
-        # Stored at once; the runner commits right after this read.
+        # Received once: stored here and committed by the runner before anything else runs.
         self._enqueue_orders(page.orders)
         if page.pending > 0 and page.orders:
             job.payload = dict(job.payload, pages=job.payload.get("pages", 0) + 1)
             return True
-        started = fields.Datetime.to_datetime(job.payload["started_at"])
-        values = {"state": "connected", "last_error": False}
-        if not self.last_sync_date or started > self.last_sync_date:
-            values["last_sync_date"] = started
-        self.write(values)
         return False
 
     def _imotriz_reconcile(self, job):
-        """Fetch, one by one, the orders of the last days that Odoo never stored (lost with a
-        "new orders" answer that never arrived)."""
+        """Queue a retrieval of each order of the last days that Odoo never stored (lost with a
+        "new orders" answer that never arrived): one job per order, so that an order iMotriz does
+        not give by id (404: outside the store's sync range) ends its own job, recorded with the
+        reason, and never holds back the others."""
         with self._get_client() as client:
-            ids = client.get_recent_order_ids()
-            known = set(self.env["marketplace.job"].search(
-                [("account_id", "=", self.id), ("dedupe_key", "in", [f"order:{order_id}" for order_id in ids])]
-            ).mapped("dedupe_key"))
-            missing = [order_id for order_id in ids if f"order:{order_id}" not in known]
-            for order_id in missing[:RECONCILE_BATCH]:
-                self._enqueue_orders([client.get_order(order_id)])
-        return len(missing) > RECONCILE_BATCH
+            ids = [str(order_id) for order_id in client.get_recent_order_ids()]
+        keys = [f"order:{order_id}" for order_id in ids] + [f"retrieve:{order_id}" for order_id in ids]
+        known = set(self.env["marketplace.job"].sudo().search_fetch(
+            [("account_id", "=", self.id), ("dedupe_key", "in", keys)], ["dedupe_key"]).mapped("dedupe_key"))
+        missing = [order_id for order_id in dict.fromkeys(ids)
+                   if f"order:{order_id}" not in known and f"retrieve:{order_id}" not in known]
+        self.env["marketplace.job"]._create_unique([{
+            "name": self.env._("Retrieve iMotriz order %(order)s", order=order_id),
+            "account_id": self.id,
+            "job_type": "retrieve_order",
+            "dedupe_key": f"retrieve:{order_id}",
+            "payload": {"order_id": order_id},
+            "priority": 5,
+        } for order_id in missing])
+        return False
+
+    def _retrieve_order(self, job):
+        """Read one order the reconciliation found missing and store it for import."""
+        if self.marketplace != "imotriz":
+            return super()._retrieve_order(job)
+        with self._get_client() as client:
+            raw = client.get_order(job.payload["order_id"])
+        self._enqueue_orders([raw])
+        return None
 
     def action_reimport_order(self, order_ref):
         """Read one order by its id again and import it (a user's request from the account)."""

@@ -5,8 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError, RequestError
-from ..marketplaces.tokens import TokenStore
 from ..marketplaces.xmart import const as xmart_const
+from .marketplace_account import AccountTokenStore
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ def _odoo_datetime(value):
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.replace(microsecond=0)
 
+
 #: order of X-Mart's statuses: a status is never sent after a later one
 STATUS_RANK = {status: rank for rank, status in enumerate(xmart_const.ORDER_STATUSES)}
 STATUS_SELECTION = [
@@ -31,20 +32,6 @@ STATUS_SELECTION = [
     (xmart_const.STATUS_DELIVERED, "Delivered"),
     (xmart_const.STATUS_CANCELED, "Cancelled"),
 ]
-
-
-class _XmartTokenStore(TokenStore):
-    """X-Mart's access token kept on the account between runs (system fields, never logged)."""
-
-    def __init__(self, account):
-        self.account = account.sudo()
-
-    def load(self):
-        token = self.account.xmart_token
-        return (token, self.account.xmart_token_expires_at) if token else None
-
-    def save(self, token, expires_at):
-        self.account.write({"xmart_token": token, "xmart_token_expires_at": expires_at})
 
 
 class MarketplaceAccount(models.Model):
@@ -97,7 +84,7 @@ class MarketplaceAccount(models.Model):
             return params
         account = self.sudo()
         return dict(params, client_id=account.xmart_client_id, client_secret=account.xmart_client_secret,
-                    token_store=_XmartTokenStore(self), country=account.xmart_country_id.code or "")
+                    token_store=AccountTokenStore(self, "xmart_token"), country=account.xmart_country_id.code or "")
 
     def _xmart_describe(self, error):
         return self.env["marketplace.job"]._describe_error(error)
@@ -187,6 +174,8 @@ class MarketplaceAccount(models.Model):
     def _retrieve_order(self, job):
         """The webhook is a hint: read the order (and its payment) from X-Mart and store it as an
         order to import."""
+        if self.marketplace != "xmart":
+            return super()._retrieve_order(job)
         with self._get_client() as client:
             raw = client.get_order(job.payload["order_id"])
             try:

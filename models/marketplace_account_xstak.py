@@ -3,23 +3,10 @@ from datetime import UTC, datetime, time, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..marketplaces.xstak import TokenStore, XstakQuery
+from ..marketplaces.xstak import XstakQuery
 from ..marketplaces.xstak import const as xstak_const
 from ..marketplaces.xstak import mapping as xstak_mapping
-
-
-class _AccountTokenStore(TokenStore):
-    """XStak's access token kept on the account between runs (system fields, never logged)."""
-
-    def __init__(self, account):
-        self.account = account.sudo()
-
-    def load(self):
-        token = self.account.xstak_token
-        return (token, self.account.xstak_token_expires_at) if token else None
-
-    def save(self, token, expires_at):
-        self.account.write({"xstak_token": token, "xstak_token_expires_at": expires_at})
+from .marketplace_account import AccountTokenStore
 
 
 class MarketplaceXstakLocation(models.Model):
@@ -76,7 +63,7 @@ class MarketplaceAccount(models.Model):
             return params
         account = self.sudo()
         return dict(params, client_id=account.xstak_client_id, client_secret=account.xstak_client_secret,
-                    company_code=account.xstak_company_code, token_store=_AccountTokenStore(self))
+                    company_code=account.xstak_company_code, token_store=AccountTokenStore(self, "xstak_token"))
 
     def _xstak_start_date(self):
         """Orders created since the last complete read minus the overlap (or the import start)."""
@@ -110,11 +97,6 @@ class MarketplaceAccount(models.Model):
         if payload["read_index"] + 1 < len(payload["reads"]):
             job.payload = dict(payload, read_index=payload["read_index"] + 1, cursor=None)
             return True
-        started = fields.Datetime.to_datetime(payload["started_at"])
-        values = {"state": "connected", "last_error": False}
-        if not self.last_sync_date or started > self.last_sync_date:
-            values["last_sync_date"] = started
-        self.write(values)
         job.payload = payload
         return False
 

@@ -1,5 +1,6 @@
 import json
 import logging
+import re
 import time
 import traceback
 from datetime import timedelta
@@ -14,6 +15,12 @@ from ..marketplaces.base import AuthenticationError, MarketplaceError
 
 _logger = logging.getLogger(__name__)
 
+#: what PostgreSQL's jsonb refuses in a string: NUL, and surrogates (JSON pairs them into one character,
+#: so any left in a decoded string is alone)
+_UNSTORABLE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+#: a surrogate's escape in JSON text (``json.dumps`` escapes every non-ASCII character)
+_SURROGATE_ESCAPE = re.compile(r"\\ud[89a-f]", re.IGNORECASE)
+
 #: jobs in these states are taken by the runner once their next attempt is due
 DUE_STATES = ("pending", "failed")
 #: what a handler returns for a job that made progress and must run again (next page)
@@ -24,6 +31,7 @@ LATER = "later"
 #: seconds a job that returned LATER waits
 LATER_DELAY = 60
 
+DEFAULT_PRIORITY = 10
 DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_RETRY_DELAY = 60  # seconds before the first retry; doubles on each attempt
 MAX_RETRY_DELAY = 6 * 3600
@@ -37,9 +45,32 @@ OFFLINE_JOB_TYPES = ("import_order", "order_status", "product_callback", "offer_
 #: job types whose handler manages its own savepoints because it commits a "sent, awaiting
 #: answer" mark before a call that is not idempotent (see :meth:`MarketplaceJob._run_once_each`)
 SEND_ONCE_JOB_TYPES = ("push_fulfillment", "push_entry")
+#: job types whose reads the marketplace may answer only once (iMotriz ``newOrders`` marks what it
+#: returns as synced): each job runs alone and what its read stored is committed before anything
+#: else runs (see :meth:`MarketplaceJob._run_receive_once_each`)
+RECEIVE_ONCE_JOB_TYPES = ("fetch_orders",)
 #: seconds the jobs of a batch stay out of other runners' reach while the batch commits a mark
 #: before a call (the runner locks them again right after the commit)
 LEASE_SECONDS = 300
+
+
+def _storable(value):
+    if isinstance(value, str):
+        return _UNSTORABLE_CHARACTERS.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
+
+
+def storable_json(value):
+    """``value`` as JSON text that PostgreSQL's ``jsonb`` accepts: NUL characters and lone
+    surrogates (which a marketplace's JSON may carry as ``\\u0000``, ``\\ud800``) become U+FFFD."""
+    text = json.dumps(value)
+    if "\\u0000" in text or _SURROGATE_ESCAPE.search(text):
+        text = json.dumps(_storable(value))
+    return text
 
 
 class NeedsAttention(UserError):
@@ -102,7 +133,7 @@ class MarketplaceJob(models.Model):
         ],
         default="pending", required=True, readonly=True, index=True,
         help="Failed jobs are retried automatically; jobs that gave up wait for a user.")
-    priority = fields.Integer(default=10, readonly=True, help="Lower runs first.")
+    priority = fields.Integer(default=DEFAULT_PRIORITY, readonly=True, help="Lower runs first.")
     dedupe_key = fields.Char(
         readonly=True, copy=False,
         help="Identifies what the job is about (e.g. one marketplace order); a job with the same "
@@ -172,26 +203,56 @@ class MarketplaceJob(models.Model):
     def _create_unique(self, vals_list):
         """Create the jobs whose (account, dedupe key) does not exist yet, and wake the runner.
 
-        Used where Odoo records "to send" (a validated delivery, a confirmed order): doing the
-        same thing again never queues the same exchange twice.
+        Used where Odoo records "to send" (a validated delivery, a confirmed order) and where what a
+        marketplace sent is stored: doing the same thing again never queues the same exchange twice.
 
         :return: the jobs created
         """
+        jobs = self._insert_unique(vals_list)
+        if jobs:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
+        return jobs
+
+    @api.model
+    def _insert_unique(self, vals_list):
+        """Insert jobs in one ``INSERT ... ON CONFLICT (account_id, dedupe_key) DO NOTHING``: a job
+        whose key the account already has (stored earlier, or at the same moment by another runner
+        or request) is left alone, and nothing fails. A failure here would roll back what a read
+        received; this never does, so a read that cannot be repeated keeps what it stored.
+
+        ``vals_list`` holds ``name``, ``account_id``, ``job_type``, ``dedupe_key`` and optionally
+        ``payload``, ``priority``, ``res_model``, ``res_id``; payloads are made storable (PostgreSQL's
+        ``jsonb`` refuses NUL characters and lone surrogates: they become U+FFFD).
+
+        :return: the jobs inserted (those whose key was taken are not in it)
+        """
         if not vals_list:
             return self.browse()
-        keys = {(values["account_id"], values["dedupe_key"]) for values in vals_list}
-        taken = {(job.account_id.id, job.dedupe_key) for job in self.sudo().search_fetch(
-            [("dedupe_key", "in", [key for _account, key in keys])], ["account_id", "dedupe_key"])}
-        new = []
+        accounts = self.env["marketplace.account"].sudo().browse({values["account_id"] for values in vals_list})
+        accounts.fetch(["company_id", "marketplace"])
+        now, uid = fields.Datetime.now(), self.env.uid
+        rows, seen = [], set()
         for values in vals_list:
-            key = (values["account_id"], values["dedupe_key"])
-            if key not in taken:
-                taken.add(key)
-                new.append(values)
-        jobs = self.sudo().create(new)
-        if jobs:
-            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
-        return jobs
+            key = (values["account_id"], values.get("dedupe_key"))
+            if key[1] and key in seen:
+                continue
+            seen.add(key)
+            account = accounts.browse(values["account_id"])
+            payload = values.get("payload")
+            rows.append(SQL(
+                "(%s, %s, %s, %s, %s, 'pending', %s, %s, %s::jsonb, 0, %s, %s, %s, %s, %s, %s, %s)",
+                values["name"], account.id, account.company_id.id, account.marketplace, values["job_type"],
+                values.get("priority", DEFAULT_PRIORITY), values.get("dedupe_key"),
+                None if payload is None else storable_json(payload), values.get("next_attempt_date", now),
+                values.get("res_model"), values.get("res_id"), uid, now, uid, now))
+        self.flush_model()
+        self.env.cr.execute(SQL(
+            """INSERT INTO marketplace_job (name, account_id, company_id, marketplace, job_type, state, priority,
+                                            dedupe_key, payload, attempts, next_attempt_date, res_model, res_id,
+                                            create_uid, create_date, write_uid, write_date)
+               VALUES %s ON CONFLICT (account_id, dedupe_key) DO NOTHING RETURNING id""",
+            SQL(", ").join(rows)))
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     # -- user actions ---------------------------------------------------------------------
 
@@ -317,16 +378,14 @@ class MarketplaceJob(models.Model):
     def _process(self):
         """Process locked jobs, grouped by account and type; record each one's outcome."""
         batch = self
-        if self._can_commit() and any(job.job_type in SEND_ONCE_JOB_TYPES for job in self):
-            # The batch will commit in its middle (a mark before a call): while its row locks are
-            # released for that instant, the jobs must not look due to other runners.
+        commits_midway = SEND_ONCE_JOB_TYPES + RECEIVE_ONCE_JOB_TYPES
+        if self._can_commit() and any(job.job_type in commits_midway for job in self):
+            # The batch will commit in its middle (a mark before a call, what a read received):
+            # while its row locks are released for that instant, the jobs must not look due to
+            # other runners.
             self.write({"next_attempt_date": fields.Datetime.now() + timedelta(seconds=LEASE_SECONDS)})
             batch = self.with_context(marketplace_job_batch=self.ids)
-        groups = batch.grouped(lambda job: (job.account_id, job.job_type)).items()
-        # Reads go last in the batch, which is committed right after them: what a read stored
-        # is committed before anything else runs, since some reads cannot be repeated (iMotriz
-        # marks the orders it returns as synced).
-        for (account, job_type), jobs in sorted(groups, key=lambda group: group[0][1] == "fetch_orders"):
+        for (account, job_type), jobs in batch.grouped(lambda job: (job.account_id, job.job_type)).items():
             jobs = jobs.with_company(account.company_id).sudo()
             jobs._apply_outcomes(jobs._run_handler(job_type))
 
@@ -362,7 +421,7 @@ class MarketplaceJob(models.Model):
         """Run the handler on all jobs at once; if that fails, on each job alone, so that one
         bad job does not hold back the others and nothing is half-done."""
         handler = self._get_handler(job_type)
-        if job_type in SEND_ONCE_JOB_TYPES:
+        if job_type in SEND_ONCE_JOB_TYPES + RECEIVE_ONCE_JOB_TYPES:
             # These handlers commit in their middle and keep each job in its own savepoints.
             return getattr(self, handler)() or {}
         try:
@@ -402,7 +461,7 @@ class MarketplaceJob(models.Model):
         attempts = self.attempts + 1
         message = self._describe_error(error)
         values = {"attempts": attempts, "last_error": message}
-        if attempts >= max_attempts or isinstance(error, NeedsAttention):
+        if attempts >= max_attempts or self._gives_up_at_once(error):
             values["state"] = "dead"
         else:
             retry_after = getattr(error, "retry_after", None)
@@ -418,6 +477,14 @@ class MarketplaceJob(models.Model):
             self.account_id._notify_configuration_error(message)
         if self.state == "dead":
             self.account_id._notify_dead_job(self)
+
+    @staticmethod
+    def _gives_up_at_once(error):
+        """Errors that waiting cannot cure: a job that needs a person, and a marketplace that does
+        not know what the job is about (an order a webhook announced that it answers 404 for would
+        otherwise be asked for again and again)."""
+        return isinstance(error, NeedsAttention) or (
+            isinstance(error, MarketplaceError) and error.code == "not_found")
 
     def _describe_error(self, error):
         """A message a user can act on; a traceback only for errors nobody foresaw."""
@@ -436,12 +503,9 @@ class MarketplaceJob(models.Model):
     # -- handlers -------------------------------------------------------------------------
 
     def _handle_fetch_orders(self):
-        """Read the next page of the account's new orders and store each order as a job."""
-        outcomes = {}
-        for job in self:
-            if job.account_id._fetch_orders_page(job):
-                outcomes[job.id] = AGAIN
-        return outcomes
+        """Read the next page of the account's new orders and store each order as a job (each read
+        received once, see :meth:`_run_receive_once_each`)."""
+        return self._run_receive_once_each("_fetch_orders_page", "_finish_order_read")
 
     def _handle_import_order(self):
         """Turn stored order payloads into sale orders (all jobs belong to one account)."""
@@ -517,9 +581,44 @@ class MarketplaceJob(models.Model):
                     outcomes[job.id] = result  # a refusal, recorded on the documents too
         return outcomes
 
+    def _run_receive_once_each(self, read_name, finish_name):
+        """Run a read the marketplace may answer only once for each job, never losing its answer.
+
+        ``account.<read_name>(job)`` reads and stores what it received (as jobs) and nothing else,
+        in a savepoint of its own: no other job's failure can roll it back. It returns True while
+        more pages remain. What it stored is then committed *before* anything else runs (iMotriz
+        marks the orders its ``newOrders`` answer returns as synced: a rollback would lose them for
+        good). Only then does ``account.<finish_name>(job)`` do the bookkeeping of a complete read
+        (the account's last sync date...), in a savepoint of its own: its failure makes the job read
+        again, it never undoes what was received.
+        """
+        outcomes = {}
+        refused = False
+        for job in self:
+            if refused:
+                outcomes[job.id] = LATER  # the credentials were refused: no storm of refusals
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    more = getattr(job.account_id, read_name)(job)
+            except Exception as error:  # noqa: BLE001 - recorded on the job
+                outcomes[job.id] = error
+                refused = isinstance(error, AuthenticationError)
+                continue
+            job._commit_mark()
+            if more:
+                outcomes[job.id] = AGAIN
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    getattr(job.account_id, finish_name)(job)
+            except Exception as error:  # noqa: BLE001 - recorded on the job
+                outcomes[job.id] = error
+        return outcomes
+
     def _commit_mark(self):
-        """Commit the batch so far (the mark before a call), then lock its jobs again: they were
-        leased by :meth:`_process`, so no other runner took them in between."""
+        """Commit the batch so far (the mark before a call, or what a read received), then lock its
+        jobs again: they were leased by :meth:`_process`, so no other runner took them in between."""
         if not self._can_commit():
             return
         batch = self.env.context.get("marketplace_job_batch") or self.ids

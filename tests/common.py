@@ -14,6 +14,8 @@ from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase
 from odoo.tools.misc import file_path
 
+from ..models.marketplace_account import _TOKEN_CACHE
+
 #: A local address: Odoo's test harness blocks outgoing HTTP except to localhost, and
 #: ``responses`` answers below requests' session, so mocked calls never leave the machine.
 #: A call that no mock answers fails at once (nothing listens on port 9).
@@ -67,6 +69,13 @@ def orders_page(orders, next_token="{}"):
     return {"viewModel": orders, "count": len(orders), "paginationToken": next_token, "paginationTokens": []}
 
 
+def forget_cached_tokens(case):
+    """Start a test without the access tokens earlier tests left in the process's cache (the cache
+    outlives a test's rolled-back transaction, while each test starts with fresh mocks or sandbox)."""
+    _TOKEN_CACHE.clear()
+    case.addCleanup(_TOKEN_CACHE.clear)
+
+
 class MarketplaceCase(TransactionCase):
     """An Éxito account in a COP pricelist, products with a 19% IVA not included in their price
     (the common case that the import must turn into marketplace prices, taxes included)."""
@@ -116,6 +125,7 @@ class MarketplaceCase(TransactionCase):
 
     def setUp(self):
         super().setUp()
+        forget_cached_tokens(self)
         self.http = responses.RequestsMock(assert_all_requests_are_fired=False)
         self.http.start()
         self.addCleanup(self.http.stop)
@@ -284,6 +294,10 @@ class XmartCase(TransactionCase):
             for warehouse in (cls.north, cls.south):
                 cls.env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 50)
         cls.Job = cls.env["marketplace.job"]
+
+    def setUp(self):
+        super().setUp()
+        forget_cached_tokens(self)
 
     def run_jobs(self):
         return self.Job._run_due_jobs(account_ids=self.account.ids)

@@ -211,6 +211,27 @@ class TestXmartEndToEnd(HttpCase, XmartCase):
         self.assertEqual(self.place()["webhooks"][0]["status"], 200)
         self.assertEqual(len(self.jobs_of("retrieve_order")), 2)
 
+    def test_notices_of_orders_xmart_does_not_know_end_at_once_with_one_call_each(self):
+        # Anyone holding the URL can announce orders that do not exist: each costs one read of the
+        # order, never a retry, and the access token is fetched once for all of them.
+        url = self.account.xmart_webhook_url
+        for number in range(3):
+            body = {"event": "NEW_ORDER", "orderId": f"XM-GHOST-{number}", "storeId": "ST-0001",
+                    "channelId": "CH-0001", "createdAt": "2026-12-01T10:00:00-05:00"}
+            self.assertEqual(requests.post(url, json=body, timeout=10).status_code, 200)
+        for _round in range(3):
+            self.make_due(self.jobs_of("retrieve_order"))
+            self.run_jobs()
+        jobs = self.jobs_of("retrieve_order")
+        self.assertEqual(len(jobs), 3)
+        self.assertEqual(set(jobs.mapped("state")), {"dead"})
+        self.assertEqual(set(jobs.mapped("attempts")), {1})
+        self.assertTrue(all("XM-GHOST" in job.last_error for job in jobs))
+        for number in range(3):
+            self.assertEqual(len(self.calls("GET", f"/api/v3/orders/XM-GHOST-{number}")), 1)
+        self.assertEqual(len(self.calls("POST", "/api/transactional/token")), 1, "one token for every job")
+        self.assertFalse(self.calls("GET", "/payment"), "nothing more is asked about an unknown order")
+
     def test_statuses_tracking_and_delivery_through_the_order_life(self):
         self.sync_stores()
         remote, order = self.import_order()

@@ -1,9 +1,12 @@
 """iMotriz against the bundled sandbox, over real HTTP: a destructive "new orders" read, made safe
 by storing every answer at once and by reconciling the ids of the last days."""
 
+import json
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.misc import file_open
 
 from .common import MarketplaceCase, Sandbox
 
@@ -115,3 +118,95 @@ class TestImotrizImport(MarketplaceCase):
         self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", again.id), "the user sees it")
         with self.assertRaisesRegex(UserError, "999999"):
             self.imotriz.action_reimport_order("999999")
+
+
+@tagged("post_install", "-at_install")
+class TestImotrizReceiveOnce(MarketplaceCase):
+    """iMotriz's ``newOrders`` is answered once (iMotriz marks what it returns as synced): whatever
+    else fails in the same run, every order of the answer is imported, exactly once."""
+
+    URL = "http://127.0.0.1:9/imotriz"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.imotriz = cls.env["marketplace.account"].create({
+            "name": "iMotriz mocked", "marketplace": "imotriz", "api_url": cls.URL,
+            "api_token": IMOTRIZ_TOKEN, "imotriz_country": "CO", "pricelist_id": cls.pricelist.id})
+        with file_open("marketplace_connector/marketplaces/tests/fixtures/imotriz_new_orders.json") as fixture:
+            cls.answer = json.load(fixture)
+        parts = cls.env["product.product"].create([
+            {"name": product["name"], "default_code": product["code"], "type": "consu",
+             "taxes_id": [Command.set(cls.iva.ids)]}
+            for record in cls.answer["data"] for product in record["products"]])
+        cls.env["marketplace.listing"].create([{"account_id": cls.imotriz.id, "product_id": part.id} for part in parts])
+        cls.ids = [str(record["order"]["id"]) for record in cls.answer["data"]]
+
+    def mock_imotriz(self, recent_ids, by_id):
+        """``newOrders`` gives the fixture's orders (none pending) once, then nothing (iMotriz
+        marked them synced).
+
+        :param recent_ids: the 8-day id list, or an HTTP status for that call
+        :param by_id: ``{order id: HTTP status}`` of the by-id reads
+        """
+        empty = {"data": [], "metadata": {"total_transactions_found": 0, "returned_transactions": 0,
+                                          "pending_transactions": 0}}
+        new_orders = self.URL + "/api/cart/transaction/newOrders"
+        self.http.get(new_orders, json=self.answer)
+        self.http.get(new_orders, json=empty)
+        recent = self.URL + "/api/cart/transaction/lastOrdersIds"
+        if isinstance(recent_ids, int):
+            self.http.get(recent, status=recent_ids, json={"message": "Internal error"})
+        else:
+            self.http.get(recent, json={"data": recent_ids})
+        for order_id, status in by_id.items():
+            self.http.get(f"{self.URL}/api/cart/transaction/order/{order_id}", status=status,
+                          json={"message": "Pedido no encontrado" if status == 404 else "Internal error"})
+
+    def import_scheduled(self):
+        """The scheduled import: both reads (new orders, reconciliation) queued, then run in one
+        runner batch, twice (as the next scheduled runs would)."""
+        self.env["marketplace.account"]._cron_import_orders()
+        reads = self.jobs_of("fetch_orders", self.imotriz)
+        self.assertEqual(sorted(read.payload["purpose"] for read in reads), ["new", "reconcile"])
+        for _round in range(2):
+            self.Job._run_due_jobs(account_ids=self.imotriz.ids)
+
+    def calls(self, path):
+        return [call for call in self.http.calls if call.request.url.endswith(path)]
+
+    def assert_every_order_imported_once(self):
+        orders = self.orders_of(self.imotriz)
+        self.assertEqual(sorted(orders.mapped("marketplace_order_ref")), sorted(self.ids))
+        self.assertEqual(sorted(orders.mapped("amount_total")),
+                         sorted(record["order"]["total"] for record in self.answer["data"]))
+        self.assertEqual(len(self.jobs_of("import_order", self.imotriz)), len(self.ids))
+        self.assertEqual(len(self.calls("/newOrders")), 1, "read once: nothing was pending")
+
+    def test_an_id_the_reconciliation_meets_404_for_loses_nothing(self):
+        self.mock_imotriz(recent_ids=[*self.ids, "777"], by_id={"777": 404})
+        self.import_scheduled()
+        self.assert_every_order_imported_once()
+        missing = self.jobs_of("retrieve_order", self.imotriz)
+        self.assertEqual(missing.mapped("payload"), [{"order_id": "777"}])
+        self.assertEqual(missing.state, "dead", "iMotriz does not give it: asking again would not help")
+        self.assertEqual(missing.attempts, 1)
+        self.assertIn("777", missing.last_error)
+        self.assertEqual(len(self.calls("/order/777")), 1)
+        self.assertIn("777", self.imotriz.activity_ids.note, "the responsible hears of it")
+
+    def test_a_reconciliation_failing_on_500_loses_nothing(self):
+        self.mock_imotriz(recent_ids=500, by_id={})
+        self.import_scheduled()
+        self.assert_every_order_imported_once()
+        reconcile = self.jobs_of("fetch_orders", self.imotriz).filtered(
+            lambda read: read.payload["purpose"] == "reconcile")
+        self.assertEqual(reconcile.state, "failed", "retried later")
+        self.assertIn("500", reconcile.last_error)
+
+    def test_a_retrieval_failing_on_500_loses_nothing(self):
+        self.mock_imotriz(recent_ids=[*self.ids, "778"], by_id={"778": 500})
+        self.import_scheduled()
+        self.assert_every_order_imported_once()
+        missing = self.jobs_of("retrieve_order", self.imotriz)
+        self.assertEqual((missing.state, missing.attempts), ("failed", 1), "a server error is retried later")

@@ -164,3 +164,27 @@ class TestJobRunner(MarketplaceCase):
         self.Job.with_context(ir_cron_progress_id=progress.id)._cron_run_jobs()
         self.assertRecordValues(progress, [{"done": 100, "remaining": 30}])
         self.assertEqual(len(self.orders_of()), 100)
+
+    def test_orders_with_characters_postgresql_refuses_are_stored_not_lost(self):
+        # JSON may carry \u0000 and lone surrogates, which jsonb refuses: the order is stored with
+        # U+FFFD in their place (and its import then says what is wrong, if anything).
+        order = exito_order(71, [("7752285029933", "smartwatch08", 1, 189900)],
+                            name="Ana\u0000 María \ud800Gómez", address="Calle 45 # 23-10, MEDELLIN")
+        self.mock_pages(orders_page([order]))
+        self.account._enqueue_order_fetch()
+        self.run_jobs()
+        job = self.jobs_of("import_order")
+        self.assertEqual(job.payload["clientName"], "Ana\ufffd María \ufffdGómez")
+        self.assertEqual(self.orders_of().partner_id.name, "Ana\ufffd María \ufffdGómez")
+
+    def test_the_note_of_jobs_that_gave_up_keeps_the_newest_twenty(self):
+        self.set_param("job_max_attempts", 1)
+        self.http.get(EXITO_ORDERS_URL, status=503, json={"message": "Service Unavailable"})
+        for number in range(25):
+            self.account._enqueue_order_fetch()
+            self.fetch_job().filtered(lambda job: job.state == "pending").name = f"Read number {number}"
+            self.run_jobs()
+        note = str(self.account.activity_ids.filtered(lambda act: act.summary == "Marketplace jobs gave up").note)
+        self.assertIn("Read number 24", note)
+        self.assertIn("Read number 5:", note)
+        self.assertNotIn("Read number 4:", note)
