@@ -6,8 +6,10 @@ from odoo import SUPERUSER_ID, api, sql_db
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
+from odoo.tools import mute_logger
 
 from ..marketplaces.base import TransientError
+from ..marketplaces.records import RawOrder
 
 # This test commits on purpose: the mark must be committed before the call, which only another
 # transaction can see. pylint: disable=invalid-commit
@@ -79,3 +81,56 @@ class TestSendOnce(BaseCase):
             self.assertEqual(jobs.mapped("state"), ["failed", "failed"])
             self.assertTrue(all(jobs.mapped("awaiting_answer_since")), "the next attempt will look first")
             self.assertEqual(jobs.mapped("attempts"), [1, 1])
+
+
+@tagged("post_install", "-at_install")
+class TestReceiveOnce(BaseCase):
+    """What a read the marketplace answers only once (iMotriz ``newOrders``) stored is committed
+    before anything else runs: a worker killed, or a job failing, right after cannot lose it."""
+
+    def connection(self):
+        return closing(sql_db.db_connect(get_db_name()).cursor())
+
+    def test_what_a_read_received_is_committed_before_the_next_job_runs(self):
+        with self.connection() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env["res.company"].create({"name": f"Receive once {uuid.uuid4().hex[:8]}"})
+            account = env["marketplace.account"].with_company(company).create({
+                "name": "Receive once", "marketplace": "imotriz", "company_id": company.id,
+                "api_url": "http://127.0.0.1:9/imotriz", "api_token": "t"})
+            reads = env["marketplace.job"].create([
+                {"name": f"read {purpose}", "account_id": account.id, "job_type": "fetch_orders", "priority": 5,
+                 "payload": {"purpose": purpose, "started_at": "2026-12-01 00:00:00"}}
+                for purpose in ("new", "reconcile")])
+            cr.commit()
+            company_id, account_id, read_ids = company.id, account.id, reads.ids
+        self.addCleanup(TestSendOnce.cleanup, self, company_id, account_id)
+        seen = []
+
+        def fetch(account, job):
+            if job.payload["purpose"] == "new":
+                account._enqueue_orders([RawOrder(ref=ref, number=ref, payload={"order": {"id": ref}})
+                                         for ref in ("R1", "R2")])
+                return False
+            with self.connection() as cr:  # what another transaction sees when the next job runs
+                cr.execute("SELECT dedupe_key FROM marketplace_job WHERE account_id = %s AND job_type = 'import_order' "
+                           "ORDER BY dedupe_key", [account_id])
+                seen.append([row[0] for row in cr.fetchall()])
+            raise RuntimeError("The worker dies here.")
+
+        registry = Registry(get_db_name())
+        with patch.object(registry["marketplace.account"], "_fetch_orders_page", fetch), \
+                patch.object(registry["marketplace.job"], "_can_commit", staticmethod(lambda: True)), \
+                mute_logger("odoo.addons.marketplace_connector.models.marketplace_job"), \
+                self.connection() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            jobs = env["marketplace.job"]._acquire_due_jobs(10, [account_id])
+            self.assertEqual(jobs.ids, read_ids)
+            jobs._process()
+            cr.rollback()  # the worker dies: its open transaction is lost
+
+        self.assertEqual(seen, [["order:R1", "order:R2"]], "committed before the reconciliation ran")
+        with self.connection() as cr:
+            cr.execute("SELECT count(*) FROM marketplace_job WHERE account_id = %s AND job_type = 'import_order'",
+                       [account_id])
+            self.assertEqual(cr.fetchone()[0], 2, "and still there after the worker died")
