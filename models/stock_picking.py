@@ -113,7 +113,7 @@ class StockPicking(models.Model):
                 "res_model": self._name,
                 "res_id": self.id,
             })
-            self.write({"marketplace_label_id": attachment.id, "marketplace_label_error": False})
+            self.sudo().write({"marketplace_label_id": attachment.id, "marketplace_label_error": False})
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self.marketplace_label_id.id}?download=true",

@@ -336,6 +336,8 @@ class TestAccessMatrix(TrustCase):
         each record of company A is refused before it writes a row or calls a marketplace."""
         checked = 0
         for (model, name), functions in sorted(module_public_methods(self.env.registry).items()):
+            if self.env[model]._abstract:
+                continue  # called on the models that inherit it
             guard = declaration_of(functions[0])
             targets = self.records.get(model)
             self.assertTrue(targets, f"no record of {model} to call {name} on: add one to the fixture")

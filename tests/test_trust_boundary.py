@@ -145,6 +145,24 @@ class TestTrustBoundary(TrustCase):
         self.assertEqual(self.xmart.xmart_client_id, "other-client")
         self.assertFalse(self.xmart.xmart_token, "the token of the former client is dropped")
 
+    def test_warehouse_staff_without_marketplace_groups_get_the_label(self):
+        """The guard asks for what Odoo asks of the record's people (Inventory / User on the
+        delivery), and the account acts for them: they need not see marketplace accounts."""
+        self.import_one_order()
+        order = self.orders_of()
+        picking = order.picking_ids
+        storekeeper = self.make_user("trust_storekeeper", "base.group_user,stock.group_stock_user")
+        with self.assertRaises(AccessError):
+            self.as_user(picking, self.internal).action_marketplace_label()
+        self.assertEqual(len(self.http.calls), 1, "only the import read Éxito")
+        sticker = f"{self.exito.api_url}/dev/api/orders/{order.marketplace_order_number}/sticker"
+        self.http.get(sticker, json={"errors": [], "data": "http://127.0.0.1:9/s3/Label_11.pdf",
+                                     "message": "Operación realizada con éxito", "pendingResponse": False})
+        self.http.get("http://127.0.0.1:9/s3/Label_11.pdf", body=b"%PDF-1.4 label", content_type="application/pdf")
+        action = self.as_user(picking, storekeeper).action_marketplace_label()
+        self.assertEqual(picking.marketplace_label_id.raw, b"%PDF-1.4 label")
+        self.assertIn(f"/web/content/{picking.marketplace_label_id.id}", action["url"])
+
     # -- finding 3: a Marketplaces / User rewrote a done job and re-ran it -------------------
 
     def import_one_order(self):
