@@ -10,7 +10,7 @@ from odoo.osv import expression
 from .. import marketplaces
 from ..marketplaces.base import MarketplaceError
 from ..marketplaces.records import OrderQuery
-from .access import MANAGER, USER, guard
+from .access import MANAGER, SYSTEM, USER, guard
 
 _logger = logging.getLogger(__name__)
 
@@ -225,6 +225,11 @@ class MarketplaceAccount(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "api_url" in vals and not self.env.su and not self.env.user.has_group(SYSTEM):
+            # The marketplace's credentials go to that address with every call: whoever moves it
+            # could read them there.
+            raise AccessError(self.env._(
+                "Only system administrators change the API URL of an account: its credentials are sent there."))
         if "marketplace" in vals or "company_id" in vals:
             self.check_access("write")
             if vals.get("company_id"):

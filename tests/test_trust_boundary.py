@@ -140,6 +140,14 @@ class TestTrustBoundary(TrustCase):
         for secret in ("logged-token-5512", "logged-secret-7731", *self.known_secrets()):
             self.assertNotIn(secret, output)
 
+    def test_only_system_administrators_move_where_the_credentials_are_sent(self):
+        for account in self.accounts:
+            with self.subTest(account=account.name), self.assertRaises(AccessError):
+                self.as_user(account, self.mkt_manager).write({"api_url": "https://attacker.example"})
+        self.assertNotIn("https://attacker.example", self.accounts.mapped("api_url"))
+        self.as_user(self.exito, self.system_admin).write({"api_url": "http://127.0.0.1:9/exito2"})
+        self.assertEqual(self.exito.api_url, "http://127.0.0.1:9/exito2")
+
     def test_an_administrator_changes_the_x_mart_client_without_touching_its_token_field(self):
         self.as_user(self.xmart, self.mkt_manager).write({"xmart_client_id": "other-client"})
         self.assertEqual(self.xmart.xmart_client_id, "other-client")
