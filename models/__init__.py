@@ -2,6 +2,7 @@ from . import marketplace_account
 from . import marketplace_order_import
 from . import marketplace_account_exito
 from . import marketplace_job
+from . import marketplace_job_payload_wizard
 from . import marketplace_listing
 from . import account_tax
 from . import product

@@ -5,14 +5,69 @@ from datetime import date, timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from .. import marketplaces
 from ..marketplaces.base import MarketplaceError
 from ..marketplaces.records import OrderQuery
 from ..marketplaces.tokens import TokenStore
+from .access import MANAGER, SYSTEM, USER, guard
 
 _logger = logging.getLogger(__name__)
+
+#: tables whose rows hold credentials or URLs that carry them, quoted as the ORM names them
+SECRET_TABLES = ('"marketplace_account"', '"marketplace_marketful_webhook"')
+
+
+class _HideSecretStatements(logging.Filter):
+    """Keep credentials out of the log when a statement on a table that holds them fails.
+
+    Odoo logs a failed statement whole, values included ("bad query: INSERT INTO
+    marketplace_account ... 'the API token' ..."), and PostgreSQL's DETAIL of a NOT NULL
+    violation repeats the whole row. The module checks in Python what it can before writing
+    (one account per marketplace and company), but a race, a missing required value sent over
+    RPC or an unknown id still reach PostgreSQL: for a statement that names such a table, only
+    its first words and the first line of the error are logged.
+    """
+
+    marketplace_secret_filter = True
+
+    def filter(self, record):
+        if isinstance(record.args, tuple) and any(_secret_table_of(arg) for arg in record.args):
+            record.args = tuple(_hidden(arg) for arg in record.args)
+        return True
+
+
+def _secret_table_of(value):
+    """The first table of :data:`SECRET_TABLES` that a statement (text or bytes) names."""
+    if isinstance(value, (bytes, bytearray)):
+        value = value.decode("utf-8", "replace")
+    if not isinstance(value, str):
+        return None
+    return next((table for table in SECRET_TABLES if table in value), None)
+
+
+def _hidden(value):
+    if isinstance(value, BaseException):
+        return str(value).partition("\n")[0]
+    table = _secret_table_of(value)
+    if not table:
+        return value
+    text = value.decode("utf-8", "replace") if isinstance(value, (bytes, bytearray)) else value
+    head = text[:text.index(table) + len(table)]
+    if len(head) > 60:  # values come before the table's name: keep the statement's kind only
+        head = text.split(None, 1)[0]
+    return f"{head} ... (values hidden: the statement concerns marketplace credentials)"
+
+
+def _install_log_filter():
+    sql_logger = logging.getLogger("odoo.sql_db")
+    if not any(getattr(existing, "marketplace_secret_filter", False) for existing in sql_logger.filters):
+        sql_logger.addFilter(_HideSecretStatements())
+
+
+_install_log_filter()
 
 DEFAULT_HTTP_TIMEOUT = 30
 #: orders are read again from this long before the last complete read, so that orders
@@ -189,11 +244,71 @@ class MarketplaceAccount(models.Model):
         """Fields whose change may cure refused credentials; marketplaces add theirs."""
         return {"api_token", "api_url"}
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Checked here rather than left to the SQL constraint: a refused INSERT is logged whole,
+        # credentials included (the constraint stays, for two creations at the same moment). The
+        # rights come first: whether an account exists is not for everyone to learn.
+        self.browse().check_access("create")
+        pairs = [(vals.get("marketplace"), vals.get("company_id") or self.env.company.id) for vals in vals_list]
+        self._check_company_allowed([company_id for _marketplace, company_id in pairs])
+        self._check_one_account_per_company(pairs)
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "api_url" in vals and not self.env.su and not self.env.user.has_group(SYSTEM):
+            # The marketplace's credentials go to that address with every call: whoever moves it
+            # could read them there.
+            raise AccessError(self.env._(
+                "Only system administrators change the API URL of an account: its credentials are sent there."))
+        if "marketplace" in vals or "company_id" in vals:
+            self.check_access("write")
+            if vals.get("company_id"):
+                self._check_company_allowed([vals["company_id"]])
+            self._check_one_account_per_company(
+                [(vals.get("marketplace", account.marketplace), vals.get("company_id", account.company_id.id))
+                 for account in self], exclude=self)
         res = super().write(vals)
         if self._credential_fields() & set(vals):
             self.filtered("credentials_refused")._resume_jobs()
         return res
+
+    def unlink(self):
+        # mail.thread deletes the chatter (as superuser) before Odoo checks the rights: a refused
+        # deletion must touch nothing.
+        self.check_access("unlink")
+        return super().unlink()
+
+    def _check_company_allowed(self, company_ids):
+        """Refuse an account in a company the user does not work in, before anything else is
+        looked at (the record rule would only refuse it after the INSERT)."""
+        if not self.env.su and set(company_ids) - set(self.env.companies.ids):
+            raise AccessError(self.env._("A marketplace account can only belong to one of your companies."))
+
+    def _check_one_account_per_company(self, pairs, exclude=None):
+        """Refuse a second account for the same marketplace and company.
+
+        :param list pairs: ``(marketplace, company id)`` of the accounts about to be written
+        :param exclude: the accounts being written (they may keep their own pair)
+        :raise ValidationError: naming the company and the marketplace
+        """
+        pairs = [(marketplace, company_id) for marketplace, company_id in pairs if marketplace and company_id]
+        clash = next((pair for index, pair in enumerate(pairs) if pair in pairs[:index]), None)
+        if not clash and pairs:
+            domain = expression.OR([[("marketplace", "=", marketplace), ("company_id", "=", company_id)]
+                                    for marketplace, company_id in set(pairs)])
+            if exclude:
+                domain = expression.AND([domain, [("id", "not in", exclude.ids)]])
+            existing = self.sudo().with_context(active_test=False).search_fetch(
+                domain, ["marketplace", "company_id"], limit=1)
+            clash = existing and (existing.marketplace, existing.company_id.id)
+        if clash:
+            marketplace, company_id = clash
+            raise ValidationError(self.env._(
+                "%(company)s already has a %(marketplace)s account: a company has one account per marketplace.",
+                company=self.env["res.company"].browse(company_id).sudo().display_name,
+                marketplace=dict(self._fields["marketplace"]._description_selection(self.env)).get(
+                    marketplace, marketplace)))
 
     def _resume_jobs(self):
         """New credentials: the jobs that waited for them run at once."""
@@ -246,6 +361,7 @@ class MarketplaceAccount(models.Model):
 
     # -- buttons --------------------------------------------------------------------------
 
+    @guard(MANAGER, "write")
     def action_test_connection(self):
         """Call the marketplace with the account's credentials and say whether it answered."""
         self.ensure_one()
@@ -261,6 +377,7 @@ class MarketplaceAccount(models.Model):
         return self._notification(self.env._("Connection successful"),
                                   self.env._("%(account)s answered.", account=self.name), "success")
 
+    @guard(USER)
     def action_import_orders(self):
         """Read every new order now and process the resulting jobs before returning.
 
@@ -288,19 +405,25 @@ class MarketplaceAccount(models.Model):
         return self._notification(self.env._("Import finished"), " ".join(messages),
                                   "warning" if problems else "success")
 
+    @guard(USER)
     def action_view_orders(self):
+        """The sale orders imported from these accounts."""
         action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_orders")
         action["domain"] = [("marketplace_account_id", "in", self.ids)]
         action["context"] = {"create": False}
         return action
 
+    @guard(USER)
     def action_view_jobs(self):
+        """The jobs of these accounts (those that need attention with ``problems_only``)."""
         action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_job")
         action["domain"] = [("account_id", "in", self.ids)]
         action["context"] = {"search_default_problems": 1} if self.env.context.get("problems_only") else {}
         return action
 
+    @guard(USER)
     def action_view_listings(self):
+        """The listings of these accounts."""
         action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_listing")
         action["domain"] = [("account_id", "in", self.ids)]
         action["context"] = {"default_account_id": self.id}

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.exito import const as exito_const
 from ..marketplaces.records import OrderQuery, Shipment
+from .access import SYSTEM, USER, guard
 from .marketplace_job import AGAIN
 
 #: days of orders in which cancellations are looked for
@@ -65,9 +66,14 @@ class MarketplaceAccount(models.Model):
             account.exito_notifyproduct_url = active and f"{prefix}/notifyproduct"
             account.exito_notifyoffer_url = active and f"{prefix}/notifyoffer"
 
+    @guard(SYSTEM, "write")
     def action_reset_callback_token(self):
-        """Give the callback URLs a new random token (the old URLs stop working)."""
-        self.sudo().write({"callback_token": secrets.token_urlsafe(24)})
+        """Give the callback URLs a new random token (the old URLs stop working). System
+        administrators only: the token is what authenticates the marketplace's deliveries."""
+        for account in self:
+            account.sudo().callback_token = secrets.token_urlsafe(24)
+            # The chatter says that the URLs changed, never what they are.
+            account.message_post(body=self.env._("New callback URLs: the previous ones no longer work."))
 
     def _get_client_params(self):
         params = super()._get_client_params()
@@ -189,6 +195,7 @@ class MarketplaceAccount(models.Model):
         if accounts:
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
 
+    @guard(USER)
     def action_import_settlements(self):
         """Read the marketplace's settlements now."""
         self._enqueue_settlement_fetch()

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError
 from ..marketplaces.records import OrderQuery
+from .access import USER, check_readable, guard
 
 
 class MarketplaceAccount(models.Model):
@@ -82,6 +83,7 @@ class MarketplaceAccount(models.Model):
         self._enqueue_orders([raw])
         return None
 
+    @guard(USER)
     def action_reimport_order(self, order_ref):
         """Read one order by its id again and import it (a user's request from the account)."""
         self.ensure_one()
@@ -115,7 +117,13 @@ class MarketplaceReimportWizard(models.TransientModel):
     account_id = fields.Many2one("marketplace.account", required=True)
     order_ref = fields.Char(string="Order ID", required=True, help="The marketplace's id of the order.")
 
+    @api.constrains("account_id")
+    def _check_account_readable(self):
+        check_readable(self, "account_id")
+
+    @guard(USER, "write", related=[("account_id", "read")])
     def action_reimport(self):
+        """Re-import the order named in the wizard and show it."""
         self.ensure_one()
         job = self.account_id.action_reimport_order(self.order_ref)
         return job.action_open_record() if job.res_id else {"type": "ir.actions.act_window_close"}

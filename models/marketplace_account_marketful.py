@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlsplit
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -6,6 +7,7 @@ from odoo.exceptions import UserError
 from ..marketplaces.base import MarketplaceError, Problem, RequestError
 from ..marketplaces.marketful import const as marketful_const
 from ..marketplaces.marketful.records import WebhookEvent
+from .access import MANAGER, SYSTEM, USER, guard
 from .marketplace_job import AGAIN, NeedsAttention
 
 _logger = logging.getLogger(__name__)
@@ -20,6 +22,13 @@ WEBHOOK_ROUTES = {
 STOCK_BATCH = 50
 #: items per create_item request (chosen: the seed gives no limit)
 ITEMS_PER_REQUEST = 50
+
+
+def _site(url):
+    """Scheme and host of a webhook URL: what a message may say of it (its path may carry a token)."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "?"
+
 
 CARRIER_SELECTION = [(carrier, carrier.replace("_", " ")) for carrier in marketful_const.CARRIERS]
 SHIPPING_SELECTION = [(marketful_const.SHIPPING_ECONOMY, "Economy"), (marketful_const.SHIPPING_NEXT_DAY, "Next Day")]
@@ -56,12 +65,13 @@ class MarketplaceMarketfulWebhook(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     webhook_id = fields.Char(string="Webhook ID", readonly=True)
     topic = fields.Char(readonly=True)
-    url = fields.Char(string="URL", readonly=True)
+    url = fields.Char(string="URL", readonly=True, groups="base.group_system",
+                      help="Where Marketful sends the topic; Odoo's URLs carry the account's token.")
     is_odoo = fields.Boolean(string="Points to Odoo", compute="_compute_is_odoo")
 
     @api.depends("url", "topic", "account_id")
     def _compute_is_odoo(self):
-        for webhook in self:
+        for webhook in self.sudo():
             webhook.is_odoo = webhook.url == webhook.account_id.sudo()._marketful_webhook_url(webhook.topic)
 
 
@@ -158,7 +168,9 @@ class MarketplaceAccount(models.Model):
 
     # -- webhooks -------------------------------------------------------------------------
 
+    @guard(MANAGER, "write")
     def action_test_connection(self):
+        """Marketful: the connection test also reads the webhooks Marketful has for the account."""
         action = super().action_test_connection()
         if self.marketplace == "marketful":
             self._marketful_refresh_webhooks()
@@ -171,13 +183,17 @@ class MarketplaceAccount(models.Model):
             with self._get_client() as client:
                 return self._marketful_refresh_webhooks(client)
         webhooks = client.list_webhooks()
-        self.marketful_webhook_ids = [fields.Command.clear()] + [
+        # Their URLs carry the token (system administrators only): Marketful's list is mirrored
+        # by the system, whoever asked for it.
+        self.sudo().marketful_webhook_ids = [fields.Command.clear()] + [
             fields.Command.create({"webhook_id": webhook.webhook_id, "topic": webhook.topic, "url": webhook.url})
             for webhook in webhooks]
         return webhooks
 
+    @guard(SYSTEM, "write")
     def action_marketful_register_webhooks(self):
-        """Point Marketful's three webhooks at this account's URLs.
+        """Point Marketful's three webhooks at this account's URLs (system administrators: the
+        URLs carry the token that authenticates Marketful's deliveries).
 
         A topic Marketful already sends to another URL is moved here when that URL is an older URL
         of this module (another token or host); any other URL belongs to someone else, and is only
@@ -197,10 +213,10 @@ class MarketplaceAccount(models.Model):
                     if foreign and not replace:
                         raise UserError(self.env._(
                             "Marketful already sends %(topic)s to %(url)s. If Odoo should receive it instead, press "
-                            "Replace Webhooks.", topic=topic, url=", ".join(foreign)))
+                            "Replace Webhooks.", topic=topic, url=", ".join(_site(url) for url in foreign)))
                     for webhook in current:
                         client.delete_webhook(webhook.webhook_id)
-                        replaced.append(webhook.url)
+                        replaced.append(_site(webhook.url))
                     registration = client.create_webhook(topic, url)
                     if registration.conflict:
                         raise UserError(self.env._("Marketful kept another URL for %(topic)s: %(message)s",
@@ -209,14 +225,18 @@ class MarketplaceAccount(models.Model):
         except MarketplaceError as error:
             raise UserError(self.env["marketplace.job"]._describe_error(error)) from None
         if replaced:
+            # Hosts only: a URL of this module carries a token, and the chatter is not for secrets.
             self.message_post(body=self.env._("Marketful webhooks moved to Odoo; they pointed to %(urls)s.",
-                                              urls=", ".join(replaced)))
+                                              urls=", ".join(sorted(set(replaced)))))
         return self._notification(self.env._("Webhooks registered"), self.env._(
             "Marketful sends order and shipment events to Odoo."), "success")
 
+    @guard(SYSTEM, "write")
     def action_marketful_replace_webhooks(self):
+        """Register the webhooks, replacing the URLs of other systems (the admin confirmed it)."""
         return self.with_context(marketful_replace_webhooks=True).action_marketful_register_webhooks()
 
+    @guard(SYSTEM, "write")
     def action_marketful_remove_webhooks(self):
         """Remove the webhooks that point to this account."""
         self.ensure_one()
@@ -374,6 +394,7 @@ class MarketplaceAccount(models.Model):
         if accounts:
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
 
+    @guard(USER)
     def action_marketful_compare_stock(self):
         """Compare Marketful's stock now and show the result."""
         self.ensure_one()

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError, RequestError
 from ..marketplaces.xmart import const as xmart_const
+from .access import MANAGER, guard
 from .marketplace_account import AccountTokenStore
 
 _logger = logging.getLogger(__name__)
@@ -70,9 +71,12 @@ class MarketplaceAccount(models.Model):
         return super()._credential_fields() | {"xmart_client_id", "xmart_client_secret"}
 
     def write(self, vals):
+        res = super().write(vals)
         if {"xmart_client_id", "xmart_client_secret", "api_url"} & set(vals):
-            vals = dict(vals, xmart_token=False)  # a token of other credentials is of no use
-        return super().write(vals)
+            # A token of other credentials is of no use. The token is the system's: an administrator
+            # who changes the client id may not write it himself.
+            self.sudo().write({"xmart_token": False})
+        return res
 
     def _imports_orders(self):
         # X-Mart announces its orders by webhook: there is nothing to read on a schedule.
@@ -91,6 +95,7 @@ class MarketplaceAccount(models.Model):
 
     # -- stores and channels --------------------------------------------------------------
 
+    @guard(MANAGER, "write")
     def action_xmart_sync_stores(self):
         """Read every brand's stores from X-Mart into Odoo (warehouses and zones are kept)."""
         self.ensure_one()
@@ -116,6 +121,7 @@ class MarketplaceAccount(models.Model):
         return self._notification(self.env._("Stores read"), self.env._(
             "%(count)s X-Mart stores are in Odoo.", count=count), "success")
 
+    @guard(MANAGER, "write")
     def action_xmart_save_stores(self):
         """Send every store and channel of the account to X-Mart (it replaces its configuration
         with what it receives, so the whole set always goes)."""

@@ -5,13 +5,15 @@ import time
 import traceback
 from datetime import timedelta
 
+from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models, modules, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..marketplaces.base import AuthenticationError, MarketplaceError
+from .access import MANAGER, USER, guard
 
 _logger = logging.getLogger(__name__)
 
@@ -85,10 +87,16 @@ class MarketplaceJob(models.Model):
     Jobs are stored (and committed) before they are processed, so that nothing a marketplace
     sent is lost. The runner (:meth:`_run_due_jobs`) takes due jobs with ``FOR UPDATE SKIP
     LOCKED``, so that any number of runners work the same queue without taking one job twice.
+
+    A job is what the marketplace sent or must receive: users read jobs, and change them only
+    through the job's own methods (retry, cancel, a manager's payload correction, recorded in the
+    job's chatter). ``create``, ``write`` and ``unlink`` are the system's (superuser) alone: the
+    runner and the code that queues jobs work in ``sudo()``, callbacks insert rows directly.
     """
 
     _name = "marketplace.job"
     _description = "Marketplace Job"
+    _inherit = ["mail.thread"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -140,9 +148,9 @@ class MarketplaceJob(models.Model):
              "key for the same account is never created twice.")
     payload = fields.Json(string="Payload Data", readonly=True, copy=False)
     payload_text = fields.Text(
-        string="Payload", compute="_compute_payload_text", inverse="_inverse_payload_text",
+        string="Payload", compute="_compute_payload_text",
         help="The data the job works on, as the marketplace sent it. A manager may correct it "
-             "before retrying a job that failed.")
+             "(Correct Payload) before retrying a job that failed.")
     attempts = fields.Integer(readonly=True, copy=False)
     next_attempt_date = fields.Datetime(
         string="Next Attempt", default=fields.Datetime.now, required=True, readonly=True, copy=False)
@@ -173,14 +181,30 @@ class MarketplaceJob(models.Model):
         for job in self:
             job.payload_text = json.dumps(job.payload, indent=2, ensure_ascii=False) if job.payload else ""
 
-    def _inverse_payload_text(self):
-        for job in self:
-            if job.state not in ("failed", "dead", "cancelled"):
-                raise UserError(self.env._("Only the payload of a job that failed can be corrected."))
-            try:
-                job.payload = json.loads(job.payload_text or "null")
-            except ValueError as error:
-                raise ValidationError(self.env._("The payload is not valid JSON: %(error)s", error=error)) from None
+    # -- the system's alone ----------------------------------------------------------------
+
+    def _check_system(self):
+        """A job changes only through its own methods: plain create/write/unlink (RPC, imports,
+        forms) are refused to everyone but the superuser, whatever the access rights say."""
+        if not self.env.su:
+            raise AccessError(self.env._(
+                "Marketplace jobs are changed by the system only: use Retry, Cancel or Correct Payload."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_system()
+        # Imports create thousands of jobs: no creation message, no followers, no tracking.
+        return super(MarketplaceJob, self.with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)).create(vals_list)
+
+    def write(self, vals):
+        self._check_system()
+        # No field of a job is tracked: mail.thread has nothing to do on the runner's writes.
+        return super(MarketplaceJob, self.with_context(tracking_disable=True)).write(vals)
+
+    def unlink(self):
+        self._check_system()
+        return super().unlink()
 
     @api.depends("res_model", "res_id")
     def _compute_res_name(self):
@@ -256,28 +280,61 @@ class MarketplaceJob(models.Model):
 
     # -- user actions ---------------------------------------------------------------------
 
+    @guard(USER)
     def action_retry(self):
-        """Run the jobs again as soon as possible, with a fresh budget of attempts."""
-        jobs = self.filtered(lambda job: job.state in ("failed", "dead", "cancelled"))
+        """Run the jobs that failed, gave up or were cancelled again as soon as possible, with a
+        fresh budget of attempts (a job that is done never runs again)."""
+        jobs = self.sudo().filtered(lambda job: job.state in ("failed", "dead", "cancelled"))
         jobs.write({"state": "pending", "attempts": 0, "next_attempt_date": fields.Datetime.now()})
         if jobs:
-            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
         return True
 
+    @guard(MANAGER)
     def action_send_again(self):
         """A person checked that the marketplace never received the last call whose answer was
         lost: send it again as if for the first time."""
-        jobs = self.filtered("awaiting_answer_since")
+        jobs = self.sudo().filtered(lambda job: job.awaiting_answer_since and job.state != "done")
         jobs.write({"awaiting_answer_since": False})
         return jobs.action_retry()
 
+    @guard(USER)
     def action_cancel(self):
         """Stop the jobs: they will not run again unless retried."""
-        jobs = self.filtered(lambda job: job.state in ("pending", "failed", "dead"))
+        jobs = self.sudo().filtered(lambda job: job.state in ("pending", "failed", "dead"))
         jobs.write({"state": "cancelled"})
         return True
 
+    @guard(MANAGER)
+    def action_correct_payload(self, payload_text):
+        """Replace the payload of a job that failed or gave up (a manager's correction of what the
+        marketplace sent, e.g. a field it left out); the job's chatter records who changed what.
+
+        :param str payload_text: the new payload, as JSON
+        :raise UserError: when the job is not failed or dead (a job that is done never runs
+            again, a pending one may be running)
+        :raise ValidationError: when the text is not JSON
+        """
+        self.ensure_one()
+        if self.state not in ("failed", "dead"):
+            raise UserError(self.env._("Only the payload of a job that failed or gave up can be corrected."))
+        try:
+            payload = json.loads(payload_text or "null")
+        except ValueError as error:
+            raise ValidationError(self.env._("The payload is not valid JSON: %(error)s", error=error)) from None
+        before = self.payload_text
+        job = self.sudo()
+        job.payload = payload
+        job.message_post(
+            body=Markup("<p>%s</p><p>%s</p><pre>%s</pre><p>%s</p><pre>%s</pre>") % (
+                self.env._("Payload corrected by %(user)s.", user=self.env.user.name),
+                self.env._("Before:"), before, self.env._("After:"), job.payload_text),
+            message_type="comment", subtype_xmlid="mail.mt_note")
+        return True
+
+    @guard(USER)
     def action_open_record(self):
+        """Open the Odoo document the job concerns."""
         self.ensure_one()
         record = self._get_related_record()
         if not record:
@@ -311,7 +368,8 @@ class MarketplaceJob(models.Model):
         started = time.monotonic()
         processed = batches = 0
         while True:
-            jobs = self._acquire_due_jobs(batch_size, account_ids)
+            # The runner is the system, whoever started it (a user's button runs it too).
+            jobs = self.sudo()._acquire_due_jobs(batch_size, account_ids)
             if not jobs:
                 break
             jobs._process()

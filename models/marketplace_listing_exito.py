@@ -11,6 +11,7 @@ from ..marketplaces.base import Problem
 from ..marketplaces.exito import const as exito_const
 from ..marketplaces.exito import mapping as exito_mapping
 from ..marketplaces.records import ComboComponent, Dimensions, Offer, ProductListing
+from .access import USER, guard
 from .marketplace_job import LATER
 
 
@@ -143,12 +144,14 @@ class MarketplaceListing(models.Model):
                                        specs=", ".join(missing.mapped("name"))))
         return problems
 
+    @guard(USER, "write")
     def action_publish(self):
         """Send the listings' content to the marketplace (in batches it accepts)."""
         for account, listings in self.grouped("account_id").items():
             account._queue_product_push(listings)
         return True
 
+    @guard(USER, "write")
     def action_load_specs(self):
         """Show the specifications the listing's category asks for."""
         for listing in self:
@@ -171,6 +174,7 @@ class MarketplaceListing(models.Model):
 
     # -- offers ---------------------------------------------------------------------------
 
+    @guard(USER, "write")
     def action_approve_price(self):
         """The seller confirms a price change over 30%: send it again with PriceApproval."""
         listings = self.filtered(lambda listing: listing.offer_state == "needs_approval")
@@ -178,6 +182,7 @@ class MarketplaceListing(models.Model):
             account._queue_offer_jobs(group, price_approval=True)
         return True
 
+    @guard(USER, "write")
     def action_push_offer(self):
         """Send the offers of these listings now, changed or not."""
         for account, listings in self.grouped("account_id").items():

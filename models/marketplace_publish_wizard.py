@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .access import USER, check_readable, guard
+
 
 class MarketplacePublishWizard(models.TransientModel):
     """Publish a selection of products on a marketplace account (creates missing listings)."""
@@ -15,6 +17,10 @@ class MarketplacePublishWizard(models.TransientModel):
     exito_category = fields.Char(string="Éxito Category ID", help="Given to listings that have none.")
     brand = fields.Char(help="Given to listings that have none.")
 
+    @api.constrains("account_id", "product_ids")
+    def _check_targets_readable(self):
+        check_readable(self, "account_id", "product_ids")
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
@@ -26,7 +32,9 @@ class MarketplacePublishWizard(models.TransientModel):
             values["product_ids"] = [fields.Command.set(context.get("active_ids", []))]
         return values
 
+    @guard(USER, "write", related=[("account_id", "read"), ("product_ids", "read")])
     def action_publish(self):
+        """Create the missing listings of the products on the account and publish them all."""
         self.ensure_one()
         Listing = self.env["marketplace.listing"]
         listings = Listing.search([("account_id", "=", self.account_id.id), ("product_id", "in", self.product_ids.ids)])

@@ -1,5 +1,7 @@
 from odoo import Command, api, fields, models
 
+from .access import USER, guard
+
 
 def _naive(moment):
     return moment and moment.replace(tzinfo=None, microsecond=0)
@@ -142,7 +144,9 @@ class MarketplaceAccount(models.Model):
         for account in self:
             account.settlement_count = counts.get(account, 0)
 
+    @guard(USER)
     def action_view_settlements(self):
+        """The settlements of these accounts."""
         action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_settlement")
         action["domain"] = [("account_id", "in", self.ids)]
         return action

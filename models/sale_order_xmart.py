@@ -1,8 +1,9 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError
 from ..marketplaces.xmart import const as xmart_const
+from .access import STOCK_USER, USER, check_readable, guard
 from .marketplace_account_xmart import STATUS_SELECTION, _odoo_datetime
 
 
@@ -38,12 +39,14 @@ class SaleOrder(models.Model):
             self.env["marketplace.account"]._xmart_queue_status(xmart, xmart_const.STATUS_CANCELED)
         return res
 
+    @guard(USER, "write")
     def action_xmart_delivered(self):
         """The buyer received the order (Odoo has no event for it): tell X-Mart."""
         self.env["marketplace.account"]._xmart_queue_status(self, xmart_const.STATUS_DELIVERED)
         self.env["marketplace.job"]._run_due_jobs(account_ids=self.marketplace_account_id.ids, time_limit=30)
         return True
 
+    @guard(USER, "write")
     def action_xmart_refresh_payment(self):
         """Read the payment information of the orders from X-Mart again."""
         for order in self.filtered(lambda order: order.marketplace == "xmart"):
@@ -62,6 +65,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.marketplace != "xmart":
             raise UserError(self.env._("%(order)s is not an X-Mart order.", order=self.name))
+        if store.account_id != self.marketplace_account_id:
+            raise UserError(self.env._("%(store)s is not a store of the order's X-Mart account.", store=store.name))
         if store == self.xmart_store_id:
             raise UserError(self.env._("The order is already in %(store)s.", store=store.name))
         if not store.xmart_id or not store.warehouse_id:
@@ -96,12 +101,13 @@ class SaleOrder(models.Model):
                 result = client.redeem_coupon(uid, code, self.marketplace_order_ref)
         except MarketplaceError as error:
             raise UserError(self.env["marketplace.job"]._describe_error(error)) from None
-        coupon = self.env["marketplace.xmart.coupon"].create({
+        # What X-Mart answered is recorded by the system: users only read redemptions.
+        coupon = self.env["marketplace.xmart.coupon"].sudo().create({
             "order_id": self.id, "customer_uid": uid, "code": code, "coupon_ref": result.coupon_id,
             "discount": result.discount, "redeemed_at": _odoo_datetime(result.redeemed_at)})
         self.message_post(body=self.env._("Coupon %(code)s redeemed on X-Mart (discount %(discount)s).",
                                           code=code, discount=result.discount))
-        return coupon
+        return coupon.sudo(False)
 
 
 class XmartCoupon(models.Model):
@@ -131,7 +137,13 @@ class XmartTransferWizard(models.TransientModel):
                                domain="[('account_id', '=', account_id), ('warehouse_id', '!=', False)]")
     reason = fields.Char(required=True)
 
+    @api.constrains("order_id", "store_id")
+    def _check_targets_readable(self):
+        check_readable(self, "order_id", "store_id")
+
+    @guard(USER, "write", related=[("order_id", "write"), ("store_id", "read")])
     def action_transfer(self):
+        """Move the order to the chosen store on X-Mart, then in Odoo."""
         self.ensure_one()
         self.order_id._xmart_transfer(self.store_id, self.reason)
         return {"type": "ir.actions.act_window_close"}
@@ -145,7 +157,13 @@ class XmartCouponWizard(models.TransientModel):
     customer_uid = fields.Char(string="Customer UID", required=True)
     code = fields.Char(string="Promotion Code", required=True)
 
+    @api.constrains("order_id")
+    def _check_order_readable(self):
+        check_readable(self, "order_id")
+
+    @guard(USER, "write", related=[("order_id", "write")])
     def action_redeem(self):
+        """Redeem the coupon on X-Mart for the order."""
         self.ensure_one()
         self.order_id._xmart_redeem(self.customer_uid, self.code)
         return {"type": "ir.actions.act_window_close"}
@@ -166,6 +184,7 @@ class StockPicking(models.Model):
         if ready:
             self.env["marketplace.account"]._xmart_queue_status(ready.sale_id, xmart_const.STATUS_IN_PREPARATION)
 
+    @guard(STOCK_USER, "write")
     def action_xmart_customer_collected(self):
         """The customer collected a pickup order: the delivery is done, X-Mart is told."""
         for picking in self:

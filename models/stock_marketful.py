@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
 from ..marketplaces.base import MarketplaceError
+from .access import STOCK_MANAGER, STOCK_USER, guard
 
 _logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class StockPicking(models.Model):
         self.filtered(lambda picking: picking.state == "done")._marketful_queue_entries()
         return res
 
+    @guard(STOCK_USER, "write")
     def action_marketful_announce(self):
         """Announce this transfer to Marketful now (before the goods arrive), or again after a
         lost answer once a person checked that Marketful does not have it."""
@@ -117,10 +119,12 @@ class StockPicking(models.Model):
 
     # -- deliveries -----------------------------------------------------------------------
 
+    @guard(STOCK_USER, "write", related=[("sale_id", "read")])
     def action_marketful_events(self):
-        """Read the order's shipment events from Marketful and apply the new ones."""
+        """Read the order's shipment events from Marketful and apply the new ones. Warehouse
+        staff, who need not see marketplace accounts: the events are applied as a webhook's are."""
         self.ensure_one()
-        order = self.sale_id
+        order = self.sale_id.sudo()
         if not order.marketful_order_ref:
             raise UserError(self.env._("Marketful has not taken this order yet."))
         account = order.marketful_account_id
@@ -213,8 +217,10 @@ class MarketplaceMarketfulStock(models.Model):
                 create.append(values)
         self.create(create)
 
+    @guard(STOCK_MANAGER)
     def action_apply(self):
-        """Set the warehouse's on-hand quantities to Marketful's (an inventory adjustment)."""
+        """Set the warehouse's on-hand quantities to Marketful's (an inventory adjustment):
+        inventory managers, on the lines of their company's accounts."""
         lines = self.filtered(lambda line: line.state == "differs")
         if not lines:
             raise UserError(self.env._("Select lines whose quantities differ."))
@@ -245,6 +251,6 @@ class MarketplaceMarketfulStock(models.Model):
         result = quants.with_context(inventory_name=self.env._("Marketful stock comparison")).action_apply_inventory()
         if isinstance(result, dict):
             return result  # Odoo asks the user first (lots, or a conflict)
-        for line in lines:
+        for line in lines.sudo():  # comparison lines are the system's record: users only read them
             line.write({"state": "applied", "odoo_qty": line.marketful_qty, "difference": 0})
         return True

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 from ..marketplaces.xmart import mapping as xmart_mapping
 from ..marketplaces.xmart.records import CatalogList, ListProduct, Schedule
+from .access import MANAGER, guard
 from .marketplace_job import LATER
 from .xmart_store import _hours
 
@@ -79,6 +80,7 @@ class XmartList(models.Model):
                               products=lines, categories=sorted(categories.items()), list_id=self.xmart_id or "")
         return catalog, refused
 
+    @guard(MANAGER, "write")
     def action_add_brand_products(self):
         """Add the products of the channel's brand (X-Mart Brand on the product), creating their
         listings on the account when they have none."""
@@ -92,6 +94,7 @@ class XmartList(models.Model):
             lst.listing_ids = [fields.Command.link(listing.id) for listing in listings]
         return True
 
+    @guard(MANAGER, "write")
     def action_push(self):
         """Send the lists whose content changed (unchanged ones are not sent again)."""
         for account, lists in self.grouped("account_id").items():

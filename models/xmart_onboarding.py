@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError
 from ..marketplaces.xmart import onboarding
+from .access import MANAGER, check_readable, guard
 
 
 class XmartPlaceMixin(models.AbstractModel):
@@ -110,7 +111,13 @@ class XmartImportWizard(models.TransientModel):
     file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
 
+    @api.constrains("account_id")
+    def _check_account_readable(self):
+        check_readable(self, "account_id")
+
+    @guard(MANAGER, "write", related=[("account_id", "write")])
     def action_import(self):
+        """Import the file into the account's cities, sectors or zones."""
         self.ensure_one()
         content = base64.b64decode(self.file or b"")
         try:
@@ -181,11 +188,14 @@ class MarketplaceAccount(models.Model):
                 existing[zone.code] = Zone.create({"account_id": self.id, "code": zone.code, **values})
         return len(zones)
 
+    @guard(MANAGER)
     def action_xmart_import(self):
+        """The import wizard of cities, sectors and zones for this account."""
         action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_xmart_import_wizard")
         action["context"] = {"default_account_id": self.id}
         return action
 
+    @guard(MANAGER, "write")
     def action_xmart_export_zones(self):
         """The "List of zones and stores" X-Mart asks the seller to hand over (seed, section 1)."""
         self.ensure_one()

@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from ..marketplaces.base import MarketplaceError
 from ..marketplaces.xmart import const as xmart_const
 from ..marketplaces.xmart.records import Channel, ChannelSchedule, ListRef, Schedule, Store
+from .access import MANAGER, guard
 
 WEEKDAY_SELECTION = [(day, day.capitalize()) for day in xmart_const.WEEKDAYS]
 
@@ -106,6 +107,7 @@ class XmartStore(models.Model):
             values["zone_ids"] = [fields.Command.set(zones.ids)]
         return values
 
+    @guard(MANAGER, "write")
     def action_refresh(self):
         """Read the store again from X-Mart (get store by id)."""
         for store in self:
@@ -119,10 +121,14 @@ class XmartStore(models.Model):
             store.write(self._xmart_values(store.account_id, remote))
         return True
 
+    @guard(MANAGER, "write")
     def action_activate(self):
+        """Activate the stores on X-Mart."""
         return self._xmart_set_status(True)
 
+    @guard(MANAGER, "write")
     def action_deactivate(self):
+        """Deactivate the stores on X-Mart."""
         return self._xmart_set_status(False)
 
     def _xmart_set_status(self, active):

@@ -147,7 +147,7 @@ class TestExitoImport(MarketplaceCase):
 
         # A manager corrects the payload and retries.
         fixed = dict(bad, clientName="Carlos Pérez")
-        failed.payload_text = json.dumps(fixed)
+        failed.action_correct_payload(json.dumps(fixed))
         failed.action_retry()
         self.run_jobs()
         self.assertEqual(failed.state, "done")
