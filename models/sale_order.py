@@ -65,7 +65,7 @@ class SaleOrder(models.Model):
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # Confirming imported marketplace orders does not make their buyers followers: the
         # marketplace owns the relation with its buyers, and followers receive Odoo's mails.
-        if self.env.context.get("marketplace_import") and all(order.marketplace_account_id for order in self.sudo()):
+        if self.env.context.get("marketplace_import") and all(order.marketplace_account_id for order in self):
             partner_ids = [partner_id for partner_id in partner_ids or () if partner_id not in self.partner_id.ids]
             if not partner_ids and not subtype_ids:
                 return True
@@ -119,8 +119,7 @@ class SaleOrderLine(models.Model):
         super()._compute_tax_id()
         Tax = self.env["account.tax"]
         included = {}
-        # Any salesperson edits order lines: whether the order is a marketplace's is read as superuser.
-        for line in self.filtered(lambda line: line.tax_id and line.order_id.sudo().marketplace_account_id):
+        for line in self.filtered(lambda line: line.order_id.marketplace_account_id and line.tax_id):
             taxes = line.tax_id._origin  # lines being created hold new-record copies of their taxes
             if taxes not in included:
                 included[taxes] = Tax._marketplace_price_included(taxes)

@@ -138,8 +138,7 @@ class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
     exito_carrier_name = fields.Char(
-        string="Name on Éxito", groups=MARKETPLACE_USERS,
-        help="The carrier's name as Éxito knows it, sent with tracking numbers.")
+        string="Name on Éxito", help="The carrier's name as Éxito knows it, sent with tracking numbers.")
 
 
 class AccountMove(models.Model):
