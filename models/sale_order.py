@@ -42,7 +42,8 @@ class SaleOrder(models.Model):
 
     def _prepare_confirmation_values(self):
         # Odoo dates a confirmed order "now"; a marketplace order keeps the date the buyer
-        # placed it on the marketplace (self may hold several orders: only when all are).
+        # placed it on the marketplace (self may hold several orders: only when all are; read as
+        # superuser, since any salesperson confirms orders).
         values = super()._prepare_confirmation_values()
         if self and all(order.marketplace_account_id for order in self.sudo()):
             values.pop("date_order", None)
