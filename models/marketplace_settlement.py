@@ -1,6 +1,7 @@
 from odoo import Command, api, fields, models
 
 from .access import USER, guard
+from .sale_order import MARKETPLACE_USERS
 
 
 def _naive(moment):
@@ -120,11 +121,14 @@ class MarketplaceSettlementLine(models.Model):
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    marketplace_settlement_ids = fields.One2many("marketplace.settlement", "sale_order_id", string="Settlements")
+    marketplace_settlement_ids = fields.One2many(
+        "marketplace.settlement", "sale_order_id", string="Settlements", groups=MARKETPLACE_USERS)
     marketplace_commission = fields.Monetary(
-        string="Marketplace Commission", compute="_compute_marketplace_payout", currency_field="currency_id")
+        string="Marketplace Commission", compute="_compute_marketplace_payout", currency_field="currency_id",
+        groups=MARKETPLACE_USERS)
     marketplace_payout = fields.Monetary(
-        string="Marketplace Payout", compute="_compute_marketplace_payout", currency_field="currency_id")
+        string="Marketplace Payout", compute="_compute_marketplace_payout", currency_field="currency_id",
+        groups=MARKETPLACE_USERS)
 
     @api.depends("marketplace_settlement_ids.commission", "marketplace_settlement_ids.total")
     def _compute_marketplace_payout(self):

@@ -2,25 +2,38 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+#: Who sees what the module adds to Odoo's own models. A field of ``sale.order`` (or of another
+#: Odoo model) without ``groups`` is read by everyone who reads the model (salespeople, portal
+#: customers through their order, the web client's every form): marketplace data stays with the
+#: people who work the marketplaces, and the module's code that runs for any user reads it with
+#: ``sudo()`` for its own bookkeeping only.
+MARKETPLACE_USERS = "marketplace_connector.group_marketplace_user"
+#: What the warehouse needs of a marketplace delivery (its label, whether tracking went out).
+STOCK_OR_MARKETPLACE_USERS = "stock.group_stock_user," + MARKETPLACE_USERS
+#: What the accountant needs of a marketplace invoice (whether it was uploaded).
+BILLING_OR_MARKETPLACE_USERS = "account.group_account_invoice," + MARKETPLACE_USERS
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     marketplace_account_id = fields.Many2one(
         "marketplace.account", string="Marketplace Account", readonly=True, copy=False, index=True,
-        check_company=True)
-    marketplace = fields.Selection(related="marketplace_account_id.marketplace", store=True)
+        check_company=True, groups=MARKETPLACE_USERS)
+    marketplace = fields.Selection(related="marketplace_account_id.marketplace", store=True, groups=MARKETPLACE_USERS)
     marketplace_order_ref = fields.Char(
-        string="Marketplace Order ID", readonly=True, copy=False, index=True,
+        string="Marketplace Order ID", readonly=True, copy=False, index=True, groups=MARKETPLACE_USERS,
         help="The marketplace's own id of the order.")
     marketplace_order_number = fields.Char(
-        string="Marketplace Order Number", readonly=True, copy=False, index=True,
+        string="Marketplace Order Number", readonly=True, copy=False, index=True, groups=MARKETPLACE_USERS,
         help="The order number the marketplace shows to the seller and the buyer.")
-    marketplace_status = fields.Char(string="Marketplace Status", readonly=True, copy=False)
-    marketplace_channel = fields.Char(string="Sales Channel", readonly=True, copy=False)
-    marketplace_delivery_type = fields.Char(string="Delivery Type", readonly=True, copy=False)
-    marketplace_max_delivery_date = fields.Datetime(string="Deliver Before", readonly=True, copy=False)
-    marketplace_label_url = fields.Char(string="Shipping Label", readonly=True, copy=False)
+    marketplace_status = fields.Char(string="Marketplace Status", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketplace_channel = fields.Char(string="Sales Channel", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketplace_delivery_type = fields.Char(
+        string="Delivery Type", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketplace_max_delivery_date = fields.Datetime(
+        string="Deliver Before", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketplace_label_url = fields.Char(string="Shipping Label", readonly=True, copy=False, groups=MARKETPLACE_USERS)
 
     _sql_constraints = [
         ("marketplace_order_uniq", "unique(marketplace_account_id, marketplace_order_ref)",
@@ -29,9 +42,10 @@ class SaleOrder(models.Model):
 
     def _prepare_confirmation_values(self):
         # Odoo dates a confirmed order "now"; a marketplace order keeps the date the buyer
-        # placed it on the marketplace (self may hold several orders: only when all are).
+        # placed it on the marketplace (self may hold several orders: only when all are; read as
+        # superuser, since any salesperson confirms orders).
         values = super()._prepare_confirmation_values()
-        if self and all(order.marketplace_account_id for order in self):
+        if self and all(order.marketplace_account_id for order in self.sudo()):
             values.pop("date_order", None)
         return values
 
@@ -46,7 +60,7 @@ class SaleOrder(models.Model):
         return {order.marketplace_order_ref: order for order in orders}
 
     marketplace_cancelled = fields.Boolean(
-        string="Cancelled on Marketplace", readonly=True, copy=False,
+        string="Cancelled on Marketplace", readonly=True, copy=False, groups=MARKETPLACE_USERS,
         help="The marketplace cancelled this order after it had shipped or been invoiced: check it.")
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
@@ -97,7 +111,7 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     marketplace_line_ref = fields.Char(
-        string="Marketplace Line ID", readonly=True, copy=False,
+        string="Marketplace Line ID", readonly=True, copy=False, groups=MARKETPLACE_USERS,
         help="The marketplace's id of this line, sent back when the line ships.")
 
     def _compute_tax_id(self):

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.marketful import mapping as marketful_mapping
 from ..marketplaces.marketful.records import FulfillmentOrder, OrderLine
+from .sale_order import MARKETPLACE_USERS
 
 #: partner fields that make up the address Marketful ships to
 ADDRESS_FIELDS = {"name", "street", "street2", "city", "state_id", "zip", "country_id", "phone", "mobile",
@@ -14,18 +15,20 @@ class SaleOrder(models.Model):
 
     marketful_account_id = fields.Many2one(
         "marketplace.account", string="Fulfilled by", readonly=True, copy=False, index="btree_not_null",
-        help="The Marketful account whose warehouse ships this order.")
+        groups=MARKETPLACE_USERS, help="The Marketful account whose warehouse ships this order.")
     marketful_state = fields.Selection(
         selection=[("to_send", "To Send"), ("sent", "Sent"), ("shipped", "Shipped"), ("delivered", "Delivered")],
-        string="Marketful Fulfillment", readonly=True, copy=False)
-    marketful_order_ref = fields.Char(string="Marketful Order ID", readonly=True, copy=False, index="btree_not_null")
-    marketful_channel = fields.Char(string="Marketful Channel", readonly=True, copy=False)
-    marketful_number = fields.Char(string="Marketful Order Number", readonly=True, copy=False, index="btree_not_null")
-    marketful_status = fields.Char(string="Status on Marketful", readonly=True, copy=False)
-    marketful_label_url = fields.Char(string="Marketful Label", readonly=True, copy=False)
-    marketful_event_ids = fields.Json(readonly=True, copy=False)
+        string="Marketful Fulfillment", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketful_order_ref = fields.Char(
+        string="Marketful Order ID", readonly=True, copy=False, index="btree_not_null", groups=MARKETPLACE_USERS)
+    marketful_channel = fields.Char(string="Marketful Channel", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketful_number = fields.Char(
+        string="Marketful Order Number", readonly=True, copy=False, index="btree_not_null", groups=MARKETPLACE_USERS)
+    marketful_status = fields.Char(string="Status on Marketful", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketful_label_url = fields.Char(string="Marketful Label", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketful_event_ids = fields.Json(readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_problem = fields.Text(
-        string="Marketful Problem", compute="_compute_marketful_problem",
+        string="Marketful Problem", compute="_compute_marketful_problem", groups=MARKETPLACE_USERS,
         help="Why the order could not be sent to Marketful yet (the job retries by itself).")
 
     @api.depends("marketful_state")
@@ -40,11 +43,13 @@ class SaleOrder(models.Model):
 
     def action_confirm(self):
         res = super().action_confirm()
-        self._marketful_queue_fulfillment()
+        # Whoever confirms, the order goes to Marketful: the module's own bookkeeping, as superuser.
+        self.sudo()._marketful_queue_fulfillment()
         return res
 
     def _action_cancel(self):
-        sent = self.filtered(lambda order: order.marketful_order_ref and order.marketful_state != "delivered")
+        sent = self.sudo().filtered(
+            lambda order: order.marketful_order_ref and order.marketful_state != "delivered")
         res = super()._action_cancel()
         for order in sent:
             order.activity_schedule(
@@ -227,6 +232,8 @@ class SaleOrder(models.Model):
 class DeliveryCarrier(models.Model):
     _inherit = "delivery.carrier"
 
+    # Carriers' names on the marketplaces are configuration, no marketplace data: whoever reads or
+    # duplicates a carrier reads them (the carrier form shows them to marketplace users only).
     marketful_carrier = fields.Selection(
         selection=lambda self: self.env["marketplace.account"]._fields["marketful_carrier"].selection,
         string="Carrier on Marketful", help="Marketful's carrier_name for orders shipped with this carrier.")

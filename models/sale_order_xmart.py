@@ -5,35 +5,41 @@ from ..marketplaces.base import MarketplaceError
 from ..marketplaces.xmart import const as xmart_const
 from .access import STOCK_USER, USER, check_readable, guard
 from .marketplace_account_xmart import STATUS_SELECTION, _odoo_datetime
+from .sale_order import MARKETPLACE_USERS, STOCK_OR_MARKETPLACE_USERS
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    xmart_store_id = fields.Many2one("marketplace.xmart.store", string="X-Mart Store", readonly=True, copy=False)
+    xmart_store_id = fields.Many2one(
+        "marketplace.xmart.store", string="X-Mart Store", readonly=True, copy=False, groups=MARKETPLACE_USERS)
     xmart_order_type = fields.Selection(
         selection=[("DELIVERY", "Delivery"), ("PICKUP", "Pickup")], string="X-Mart Order Type", readonly=True,
-        copy=False)
-    xmart_status = fields.Selection(STATUS_SELECTION, string="Status Sent to X-Mart", readonly=True, copy=False)
-    xmart_final_consumer = fields.Boolean(string="Invoice as Final Consumer", readonly=True, copy=False)
-    xmart_shipping_address = fields.Json(readonly=True, copy=False)
-    xmart_payment_method = fields.Char(string="Payment Method", readonly=True, copy=False)
-    xmart_payment_status = fields.Char(string="Payment Status", readonly=True, copy=False)
-    xmart_payment_amount = fields.Monetary(string="Amount Paid", readonly=True, copy=False)
-    xmart_paid_at = fields.Datetime(string="Paid On", readonly=True, copy=False)
-    xmart_coupon_ids = fields.One2many("marketplace.xmart.coupon", "order_id", string="Coupons", readonly=True)
+        copy=False, groups=MARKETPLACE_USERS)
+    xmart_status = fields.Selection(
+        STATUS_SELECTION, string="Status Sent to X-Mart", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    xmart_final_consumer = fields.Boolean(
+        string="Invoice as Final Consumer", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    xmart_shipping_address = fields.Json(readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    xmart_payment_method = fields.Char(string="Payment Method", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    xmart_payment_status = fields.Char(string="Payment Status", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    xmart_payment_amount = fields.Monetary(string="Amount Paid", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    xmart_paid_at = fields.Datetime(string="Paid On", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    xmart_coupon_ids = fields.One2many(
+        "marketplace.xmart.coupon", "order_id", string="Coupons", readonly=True, groups=MARKETPLACE_USERS)
 
     def action_confirm(self):
         # Queued before the confirmation, which reserves the goods (In Preparation): X-Mart hears
         # the statuses in the order they happen.
-        xmart = self.filtered(lambda order: order.marketplace == "xmart" and order.state in ("draft", "sent"))
+        # Any salesperson confirms orders: the module's bookkeeping reads its fields as superuser.
+        xmart = self.sudo().filtered(lambda order: order.marketplace == "xmart" and order.state in ("draft", "sent"))
         if xmart:
             self.env["marketplace.account"]._xmart_queue_status(xmart, xmart_const.STATUS_ACCEPTED)
         return super().action_confirm()
 
     def _action_cancel(self):
         res = super()._action_cancel()
-        xmart = self.filtered(lambda order: order.marketplace == "xmart" and order.xmart_status not in (
+        xmart = self.sudo().filtered(lambda order: order.marketplace == "xmart" and order.xmart_status not in (
             xmart_const.STATUS_DELIVERED, xmart_const.STATUS_CANCELED))
         if xmart:
             self.env["marketplace.account"]._xmart_queue_status(xmart, xmart_const.STATUS_CANCELED)
@@ -172,11 +178,13 @@ class XmartCouponWizard(models.TransientModel):
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    xmart_order_type = fields.Selection(related="sale_id.xmart_order_type")
+    # The store clerk who hands a pickup order over (a stock user) needs to know it is one.
+    xmart_order_type = fields.Selection(related="sale_id.xmart_order_type", groups=STOCK_OR_MARKETPLACE_USERS)
 
     def _xmart_deliveries(self):
-        return self.filtered(lambda picking: picking.sale_id.marketplace == "xmart"
-                             and picking.picking_type_code == "outgoing" and picking.state != "cancel")
+        """Open deliveries of X-Mart orders, as superuser: stock moves of any user queue their statuses."""
+        return self.sudo().filtered(lambda picking: picking.sale_id.marketplace == "xmart"
+                                    and picking.picking_type_code == "outgoing" and picking.state != "cancel")
 
     def _xmart_queue_preparation(self):
         """Goods reserved for an X-Mart order: it is in preparation."""
@@ -188,7 +196,7 @@ class StockPicking(models.Model):
     def action_xmart_customer_collected(self):
         """The customer collected a pickup order: the delivery is done, X-Mart is told."""
         for picking in self:
-            if picking.sale_id.xmart_order_type != "PICKUP":
+            if picking.xmart_order_type != "PICKUP":
                 raise UserError(self.env._("%(picking)s is not the delivery of an X-Mart pickup order.",
                                            picking=picking.name))
             for move in picking.move_ids.filtered(lambda move: move.state not in ("done", "cancel")):

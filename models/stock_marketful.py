@@ -6,6 +6,7 @@ from odoo.tools import float_compare, float_is_zero
 
 from ..marketplaces.base import MarketplaceError
 from .access import STOCK_MANAGER, STOCK_USER, guard
+from .sale_order import MARKETPLACE_USERS
 
 _logger = logging.getLogger(__name__)
 
@@ -15,13 +16,14 @@ class StockPicking(models.Model):
 
     marketful_account_id = fields.Many2one(
         "marketplace.account", string="Marketful Account", compute="_compute_marketful_account_id",
-        help="The Marketful account whose warehouse receives this transfer.")
+        groups=MARKETPLACE_USERS, help="The Marketful account whose warehouse receives this transfer.")
     marketful_entry_state = fields.Selection(
         selection=[("to_send", "To Announce"), ("sent", "Announced"), ("refused", "Refused")],
-        string="Marketful Entry", readonly=True, copy=False)
-    marketful_entry_token = fields.Char(string="Marketful Entry Token", readonly=True, copy=False)
+        string="Marketful Entry", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketful_entry_token = fields.Char(
+        string="Marketful Entry Token", readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_entry_rejected = fields.Text(
-        string="Items Marketful Refused", readonly=True, copy=False,
+        string="Items Marketful Refused", readonly=True, copy=False, groups=MARKETPLACE_USERS,
         help="SKUs Marketful does not know (or has no stock of) in the last entry order sent.")
 
     @api.depends("location_dest_id", "location_id", "picking_type_code")
@@ -43,7 +45,8 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         res = super()._action_done()
-        self.filtered(lambda picking: picking.state == "done")._marketful_queue_entries()
+        # Whoever validates, Marketful is told what arrives: the module's own bookkeeping, as superuser.
+        self.sudo().filtered(lambda picking: picking.state == "done")._marketful_queue_entries()
         return res
 
     @guard(STOCK_USER, "write")

@@ -7,18 +7,24 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError
 from .access import STOCK_USER, guard
+from .sale_order import BILLING_OR_MARKETPLACE_USERS, MARKETPLACE_USERS, STOCK_OR_MARKETPLACE_USERS
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
-    marketplace_account_id = fields.Many2one(related="sale_id.marketplace_account_id", string="Marketplace Account")
+    # The warehouse ships marketplace orders: it sees which account a delivery is for, whether its
+    # tracking went out, and fetches its label (action_marketplace_label).
+    marketplace_account_id = fields.Many2one(
+        related="sale_id.marketplace_account_id", string="Marketplace Account", groups=STOCK_OR_MARKETPLACE_USERS)
     marketplace_tracking_state = fields.Selection(
         selection=[("to_send", "To Send"), ("sent", "Sent"), ("error", "Refused")],
-        string="Marketplace Tracking", readonly=True, copy=False,
+        string="Marketplace Tracking", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS,
         help="Whether the marketplace was told what this delivery shipped.")
-    marketplace_label_id = fields.Many2one("ir.attachment", string="Marketplace Label", readonly=True, copy=False)
-    marketplace_label_error = fields.Char(string="Label Problem", readonly=True, copy=False)
+    marketplace_label_id = fields.Many2one(
+        "ir.attachment", string="Marketplace Label", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS)
+    marketplace_label_error = fields.Char(
+        string="Label Problem", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS)
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # Deliveries of imported marketplace orders do not make their buyers followers either
@@ -45,7 +51,8 @@ class StockPicking(models.Model):
 
     def _action_done(self):
         res = super()._action_done()
-        self._marketplace_queue_tracking()
+        # Whoever validates, the marketplace hears of it: the module's own bookkeeping, as superuser.
+        self.sudo()._marketplace_queue_tracking()
         return res
 
     def _marketplace_is_shipment(self):
@@ -93,30 +100,37 @@ class StockPicking(models.Model):
     @guard(STOCK_USER, "write")
     def action_marketplace_label(self):
         """Download the marketplace's shipping label (fetched once, then kept on the delivery).
-        Warehouse staff, who need not see marketplace accounts: the account acts for them."""
+
+        Whoever may change the delivery (the warehouse) may fetch its label, without access to the
+        marketplace account: the account is used as superuser, and only the label is handed over.
+
+        :raise AccessError: when the user may not change the delivery
+        :raise UserError: when the marketplace gives no label
+        """
         self.ensure_one()
-        if not self.marketplace_label_id:
-            account = self.sudo().sale_id.marketplace_account_id
+        picking = self.sudo()
+        if not picking.marketplace_label_id:
+            account = picking.sale_id.marketplace_account_id
             if not account:
                 raise UserError(self.env._("%(picking)s is not the delivery of a marketplace order.",
                                            picking=self.name))
             try:
-                name, content = account._get_label(self.sudo())
+                name, content = account._get_label(picking)
             except MarketplaceError as error:
                 message = self.env["marketplace.job"]._describe_error(error)
-                self.sudo().marketplace_label_error = message
+                picking.marketplace_label_error = message
                 raise UserError(self.env._("The marketplace gave no label: %(reason)s", reason=message)) from None
-            attachment = self.env["ir.attachment"].create({
+            attachment = self.env["ir.attachment"].sudo().create({
                 "name": name,
                 "datas": base64.b64encode(content),
                 "mimetype": "application/pdf",
                 "res_model": self._name,
                 "res_id": self.id,
             })
-            self.sudo().write({"marketplace_label_id": attachment.id, "marketplace_label_error": False})
+            picking.write({"marketplace_label_id": attachment.id, "marketplace_label_error": False})
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.marketplace_label_id.id}?download=true",
+            "url": f"/web/content/{picking.marketplace_label_id.id}?download=true",
             "target": "new",
         }
 
@@ -131,13 +145,15 @@ class DeliveryCarrier(models.Model):
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # The accountant who posts the invoice of a marketplace order sees whether it was uploaded.
     marketplace_invoice_state = fields.Selection(
         selection=[("to_upload", "To Upload"), ("uploaded", "Uploaded")],
-        string="Marketplace Upload", readonly=True, copy=False)
+        string="Marketplace Upload", readonly=True, copy=False, groups=BILLING_OR_MARKETPLACE_USERS)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted._marketplace_queue_upload()
+        # Whoever posts, the upload is queued: the module's own bookkeeping, as superuser.
+        posted.sudo()._marketplace_queue_upload()
         return posted
 
     def _marketplace_orders(self):
@@ -198,5 +214,5 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     marketplace_shipped = fields.Boolean(
-        string="Shipment Reported", readonly=True, copy=False,
+        string="Shipment Reported", readonly=True, copy=False, groups=MARKETPLACE_USERS,
         help="The marketplace was told that this line shipped.")

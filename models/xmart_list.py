@@ -4,6 +4,7 @@ from ..marketplaces.xmart import mapping as xmart_mapping
 from ..marketplaces.xmart.records import CatalogList, ListProduct, Schedule
 from .access import MANAGER, guard
 from .marketplace_job import LATER
+from .sale_order import MARKETPLACE_USERS
 from .xmart_store import _hours
 
 
@@ -192,6 +193,6 @@ class ProductTemplate(models.Model):
     _inherit = "product.template"
 
     xmart_brand_id = fields.Many2one(
-        "marketplace.xmart.brand", string="X-Mart Brand",
+        "marketplace.xmart.brand", string="X-Mart Brand", groups=MARKETPLACE_USERS,
         help="The X-Mart brand that sells this product: Add the Brand's Products on a list of the brand's channel "
              "puts it in the list.")
