@@ -1,0 +1,104 @@
+"""Identical deliveries at the same moment, against a real Odoo server with workers (each request in
+its own process and transaction, as in production; the test server of an HttpCase runs one request at
+a time in the test's transaction, so it cannot show a race)."""
+
+import os
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import closing
+
+import requests
+
+import odoo
+from odoo import SUPERUSER_ID, api, sql_db
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
+from odoo.tools import config
+
+from .ingress_common import ACCOUNTS, ROUTES
+from .odoo_server import OdooServer
+
+DELIVERIES = 20
+
+# This test commits on purpose: the server's workers only see committed accounts.
+# pylint: disable=invalid-commit
+
+
+def odoo_bin():
+    return os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin")
+
+
+@tagged("post_install", "-at_install")
+class TestIngressWithWorkers(BaseCase):
+
+    def connection(self):
+        return closing(sql_db.db_connect(get_db_name()).cursor())
+
+    def setup_accounts(self):
+        with self.connection() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env["res.company"].create({"name": f"Ingress workers {uuid.uuid4().hex[:8]}"})
+            env = env(context={"allowed_company_ids": [company.id]})
+            accounts = {marketplace: env["marketplace.account"].create(dict(values, company_id=company.id))
+                        for marketplace, values in ACCOUNTS.items()}
+            tokens = {marketplace: (account.id, account.callback_token) for marketplace, account in accounts.items()}
+            cr.execute("SELECT now() at time zone 'UTC'")
+            started = cr.fetchone()[0]
+            cr.commit()
+        self.addCleanup(self.cleanup, company.id, [account_id for account_id, _token in tokens.values()], started)
+        return tokens
+
+    def cleanup(self, company_id, account_ids, started):
+        with self.connection() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            env["marketplace.account"].browse(account_ids).unlink()  # cascades to jobs
+            env["res.company"].browse(company_id).active = False
+            runner = env.ref("marketplace_connector.ir_cron_marketplace_job_runner")
+            cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s AND create_date >= %s", [runner.id, started])
+            cr.commit()
+
+    def jobs(self, account_id, prefix):
+        with self.connection() as cr:
+            cr.execute("SELECT count(*) FROM marketplace_job WHERE account_id = %s AND dedupe_key LIKE %s",
+                       [account_id, prefix + "%"])
+            return cr.fetchone()[0]
+
+    def deliver_at_once(self, route, url, data):
+        barrier, statuses = threading.Barrier(DELIVERIES), []
+
+        def deliver():
+            barrier.wait()
+            try:
+                response = requests.request(route.method, url, data=data, timeout=60,
+                                            headers=dict(route.headers, **{"Content-Type": "application/json"}))
+                statuses.append(response.status_code)
+            except requests.RequestException as error:
+                statuses.append(repr(error))
+
+        threads = [threading.Thread(target=deliver) for _delivery in range(DELIVERIES)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        return statuses
+
+    def test_simultaneous_identical_deliveries_all_get_2xx_and_store_one_job(self):
+        tokens = self.setup_accounts()
+        log_file = tempfile.NamedTemporaryFile(prefix="ingress-workers-", suffix=".log", delete=False).name
+        self.addCleanup(os.unlink, log_file)
+        server = OdooServer(odoo_bin(), config.rcfile, get_db_name(), log_file, workers=2,
+                            extra=["--max-cron-threads", "0", "--log-level", "info"])
+        started = time.monotonic()
+        with server:
+            for route in ROUTES:
+                account_id, token = tokens[route.marketplace]
+                for n in (1, 2):  # a second burst, once the workers are warm
+                    with self.subTest(route=route.name, burst=n):
+                        statuses = self.deliver_at_once(route, route.url(server.url, token), route.data(n))
+                        self.assertEqual(statuses, [200] * DELIVERIES)
+                self.assertEqual(self.jobs(account_id, route.key_prefix), 2, route.name)
+        self.assertLess(time.monotonic() - started, 300)
+        errors = server.error_lines()
+        self.assertFalse(errors, "\n".join(errors[:40]))
