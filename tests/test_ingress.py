@@ -2,9 +2,9 @@
 or untidy sender gets, and that a refused request writes nothing and logs no error."""
 
 import json
-from datetime import timedelta
 import logging
 from contextlib import contextmanager
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
@@ -115,6 +115,12 @@ class TestIngress(IngressCase):
                     response = self.send(route, **dict({"data": route.data(1)}, **arguments))
                     self.assertEqual(response.status_code, status)
                     self.assertEqual(self.rows(), before, "a refused request writes nothing")
+
+    def test_paths_under_the_callback_prefix_that_match_no_route_are_not_found(self):
+        for path in ("/marketplace/%00", "/marketplace/exito/%00/x/notifyproduct", "/marketplace/marketful/a%00/b/c",
+                     "/marketplace/xmart//orders", "/marketplace/marketful/" + "A" * 32 + "/no_such_topic"):
+            with self.subTest(path=path), self.no_error_logged():
+                self.assertEqual(self.opener.post(self.base_url() + path, data=b"{}", timeout=30).status_code, 404)
 
     def test_wrong_credentials_are_refused_before_the_body_is_read(self):
         before = self.rows()
