@@ -44,12 +44,12 @@ class ExitoCallbackController(http.Controller):
     _notify_product_url = "/marketplace/exito/<string:token>/notifyproduct"
     _notify_offer_url = "/marketplace/exito/<string:token>/notifyoffer"
 
-    @http.route(_notify_product_url, type="http", auth="public", methods=["PATCH"], csrf=False,
+    @http.route(_notify_product_url, type="http", auth="none", readonly=False, methods=["PATCH"], csrf=False,
                 save_session=False, max_content_length=MAX_CALLBACK_BYTES, marketplace_ingress=True)
     def exito_notify_product(self, token):
         return receive(PRODUCT_CALLBACK, token)
 
-    @http.route(_notify_offer_url, type="http", auth="public", methods=["PATCH"], csrf=False,
+    @http.route(_notify_offer_url, type="http", auth="none", readonly=False, methods=["PATCH"], csrf=False,
                 save_session=False, max_content_length=MAX_CALLBACK_BYTES, marketplace_ingress=True)
     def exito_notify_offer(self, token):
         return receive(OFFER_CALLBACK, token)

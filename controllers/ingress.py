@@ -95,7 +95,7 @@ _MESSAGES = {400: "Invalid body", 401: "Unauthorized", 403: "Forbidden", 404: "N
 def _store(declaration, token):
     if not ingress.valid_token(token):
         raise ingress.UnknownToken()
-    env = request.env(su=True)
+    env = _env()
     account = env["marketplace.account"]._ingress_find(token, declaration.marketplace)
     if account is None:
         raise ingress.Refusal(status=declaration.unknown_token_status, reason="unknown_token")
@@ -111,6 +111,14 @@ def _store(declaration, token):
     if not jobs:
         raise ingress.BadBody("Invalid body: nothing to apply")
     return env["marketplace.job"]._ingress_insert(account, jobs)
+
+
+def _env():
+    # The routes are auth="none": the URL token and the marketplace's credentials are the only
+    # authentication, and no session user ever acts. What is stored is signed by the public user,
+    # as with auth="public", without its lookup of that user on every request.
+    public_user = request.env["ir.model.data"]._xmlid_to_res_id("base.public_user")
+    return request.env(user=public_user, su=True)
 
 
 def _stream():

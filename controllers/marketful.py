@@ -27,8 +27,8 @@ class MarketfulWebhookController(http.Controller):
 
     _webhook_url = "/marketplace/marketful/<string:token>/<string:route>"
 
-    @http.route(_webhook_url, type="http", auth="public", methods=["POST"], csrf=False, save_session=False,
-                max_content_length=MAX_WEBHOOK_BYTES, marketplace_ingress=True)
+    @http.route(_webhook_url, type="http", auth="none", readonly=False, methods=["POST"], csrf=False,
+                save_session=False, max_content_length=MAX_WEBHOOK_BYTES, marketplace_ingress=True)
     def marketful_webhook(self, token, route):
         declaration = WEBHOOKS.get(route)
         if declaration is None:

@@ -31,7 +31,7 @@ class XmartWebhookController(http.Controller):
 
     _webhook_url = "/marketplace/xmart/<string:token>/orders"
 
-    @http.route(_webhook_url, type="http", auth="public", methods=["POST"], csrf=False, save_session=False,
-                max_content_length=MAX_NOTICE_BYTES, marketplace_ingress=True)
+    @http.route(_webhook_url, type="http", auth="none", readonly=False, methods=["POST"], csrf=False,
+                save_session=False, max_content_length=MAX_NOTICE_BYTES, marketplace_ingress=True)
     def xmart_new_order(self, token):
         return receive(NEW_ORDER, token)

@@ -35,13 +35,17 @@ class OdooServer:
     """``odoo-bin`` with ``--workers`` on free ports, logging to ``log_file``.
 
     :param list extra: more command-line options (e.g. ``["--max-cron-threads", "0"]``)
+    :param bool db_filter: serve ``database`` through ``--db-filter`` (as a server that hosts several
+        does; Odoo then lists the databases, on a new connection, for each request without a session)
+        rather than through ``-d`` alone
     """
 
-    def __init__(self, odoo_bin, config, database, log_file, workers=2, extra=(), python=None):
+    def __init__(self, odoo_bin, config, database, log_file, workers=2, extra=(), python=None, db_filter=True):
         self.http_port, self.gevent_port = free_port(), free_port()
         self.log_file = log_file
         self.args = [
-            python or sys.executable, odoo_bin, "-c", config, "-d", database, "--db-filter", f"^{database}$",
+            python or sys.executable, odoo_bin, "-c", config, "-d", database,
+            *(["--db-filter", f"^{database}$"] if db_filter else []),
             "--http-interface", "127.0.0.1", "--http-port", str(self.http_port),
             "--gevent-port", str(self.gevent_port), "--workers", str(workers), "--logfile", log_file,
             *extra,

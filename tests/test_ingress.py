@@ -27,12 +27,15 @@ def padded(data, size=8 * 1024 * 1024):
 
 
 class ErrorRecords(logging.Handler):
+    """Records at ERROR level or above, and any record with a traceback."""
+
     def __init__(self):
-        super().__init__(logging.ERROR)
+        super().__init__(logging.NOTSET)
         self.records = []
 
     def emit(self, record):
-        self.records.append(record)
+        if record.levelno >= logging.ERROR or record.exc_info:
+            self.records.append(record)
 
 
 class IngressCase(HttpCase):

@@ -102,3 +102,5 @@ class TestIngressWithWorkers(BaseCase):
         self.assertLess(time.monotonic() - started, 300)
         errors = server.error_lines()
         self.assertFalse(errors, "\n".join(errors[:40]))
+        tracebacks = [line for line in server.log_lines() if line.startswith("Traceback")]
+        self.assertFalse(tracebacks, "nothing logged a traceback, at any level")
