@@ -27,6 +27,7 @@ kept in the request's environ: a request that Odoo runs again after a serializat
 """
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,6 +40,25 @@ _logger = logging.getLogger(__name__)
 
 #: where the body read by the first attempt of a request is kept for Odoo's retries
 BODY_KEY = "marketplace_connector.ingress_body"
+#: the token in a callback URL
+TOKEN_IN_PATH = re.compile(r"(/marketplace/[a-z]+/)[^/\s?]+")
+
+
+class RedactCallbackTokens(logging.Filter):
+    """Odoo's access log (werkzeug's request lines, at INFO) would write the token of every callback
+    URL, which is a secret: it writes ``***`` instead."""
+
+    def filter(self, record):
+        if isinstance(record.args, tuple) and any(isinstance(arg, str) and "/marketplace/" in arg
+                                                   for arg in record.args):
+            record.args = tuple(TOKEN_IN_PATH.sub(r"\1***", arg) if isinstance(arg, str) else arg
+                                for arg in record.args)
+        return True
+
+
+_access_log = logging.getLogger("werkzeug")
+if not any(isinstance(existing, RedactCallbackTokens) for existing in _access_log.filters):
+    _access_log.addFilter(RedactCallbackTokens())
 
 
 @dataclass(frozen=True)
