@@ -56,6 +56,15 @@ class MarketplaceJob(models.Model):
         "payload", "attempts", "next_attempt_date", "create_uid", "create_date", "write_uid", "write_date",
     )
 
+    def init(self):
+        super().init()
+        # Marketful webhook jobs stored before the ingress path kept whole bodies, with the seller's
+        # Marketful user id that only system administrators may read: drop it from them.
+        self.env.cr.execute("""
+            UPDATE marketplace_job SET payload = jsonb_set(payload, '{body}', (payload->'body') - 'user')
+             WHERE job_type = 'webhook' AND jsonb_typeof(payload->'body') = 'object' AND payload->'body' ? 'user'
+        """)
+
     @api.model
     def _ingress_insert(self, account, jobs):
         """Store the jobs a callback brought, each unless its account already has its dedupe key, and
@@ -63,6 +72,11 @@ class MarketplaceJob(models.Model):
 
         One ``INSERT ... ON CONFLICT (account_id, dedupe_key) DO NOTHING``: any number of identical
         deliveries, one after the other or at the same moment, store one job, and none of them fails.
+
+        A due trigger not yet consumed is enough: the runner deletes its due triggers when a run ends,
+        and a run counts the jobs still due before it ends (a job stored during the run makes it run
+        again at once). A job committed in the instant between that count and the end of the run waits
+        for the runner's next scheduled run (its interval, a minute), as with Odoo's own ``_trigger``.
 
         :param IngressAccount account: the account
         :param list jobs: dicts with ``name``, ``job_type``, ``dedupe_key``, ``payload`` (JSON-able) and
@@ -84,8 +98,9 @@ class MarketplaceJob(models.Model):
                    RETURNING id
                )
                SELECT ARRAY(SELECT id FROM new),
-                      EXISTS(SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s)""",
-            SQL(", ").join(SQL.identifier(column) for column in self._ingress_columns), rows, runner_id, now)
+                      EXISTS(SELECT 1 FROM ir_cron_trigger
+                              WHERE cron_id = %s AND call_at <= (clock_timestamp() AT TIME ZONE 'UTC'))""",
+            SQL(", ").join(SQL.identifier(column) for column in self._ingress_columns), rows, runner_id)
         try:
             self.env.cr.execute(query, log_exceptions=False)
         except pg_errors.SerializationFailure:

@@ -232,3 +232,28 @@ class TestIngress(IngressCase):
                     time.sleep(0.05)
             self.assertEqual(sum("/marketplace/" in line for line in logs.output), 2, logs.output)
             self.assertFalse([line for line in logs.output if self.token(route) in line])
+
+    def test_a_burst_wakes_the_runner_once(self):
+        runner = self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", runner.id)])
+        triggers.unlink()
+        route = ROUTES[2]
+        for n in range(20, 25):
+            self.assertEqual(self.send(route, route.data(n)).status_code, 200)
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", runner.id)])
+        self.assertEqual(len(triggers), 1, "one trigger for five deliveries")
+        triggers.unlink()  # the runner ran
+        self.assertEqual(self.send(route, route.data(25)).status_code, 200)
+        self.assertEqual(self.send(route, route.data(25)).status_code, 200)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([("cron_id", "=", runner.id)]), 1,
+                         "the next delivery wakes it again; a replay stores nothing and wakes nothing")
+
+    def test_marketful_jobs_stored_whole_lose_the_user_id_on_update(self):
+        job = self.Job.create({
+            "name": "old", "account_id": self.accounts["marketful"].id, "job_type": "webhook", "dedupe_key": "old",
+            "payload": {"topic": "shipment_event/created", "body": ROUTES[2].body(30)}})
+        self.env.flush_all()
+        self.Job.init()
+        job.invalidate_recordset()
+        self.assertNotIn("user", job.payload["body"])
+        self.assertEqual(job.payload["body"]["data"], ROUTES[2].body(30)["data"])
