@@ -1,5 +1,5 @@
 """The database side of the callback ingress path (``controllers/ingress.py``): one indexed lookup of
-the account, one idempotent insert of the jobs, at most one runner trigger per burst.
+the account (cached per worker), one idempotent insert of the jobs, at most one runner trigger per burst.
 
 A webhook burst is the hot path of the module: these two statements are raw SQL (the ORM's
 ``search`` + ``create`` cost several times more per request, and a search-then-create pair races).
@@ -11,10 +11,36 @@ from typing import NamedTuple
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, models
-from odoo.tools import SQL
+from odoo import api, models, tools
 
 RUNNER_CRON = "marketplace_connector.ir_cron_marketplace_job_runner"
+#: the fields of an account the lookup by token depends on
+INGRESS_FIELDS = {"callback_token", "marketplace", "active", "company_id"}
+#: the columns the ingress insert fills: every stored field of a job that has a default, is required
+#: or is computed from the account (a test compares this with the model's fields), and the value of
+#: each for one job (``%s``: a parameter, in this order)
+INSERT_COLUMNS = {
+    "name": "%s", "account_id": "%s", "company_id": "%s", "marketplace": "%s", "job_type": "%s",
+    "state": "'pending'", "priority": "%s", "dedupe_key": "%s", "payload": "%s::jsonb", "attempts": "0",
+    "next_attempt_date": "date_trunc('second', now() AT TIME ZONE 'UTC')",
+    "create_uid": "%s", "create_date": "now() AT TIME ZONE 'UTC'",
+    "write_uid": "%s", "write_date": "now() AT TIME ZONE 'UTC'",
+}
+_ROW = "(" + ", ".join(INSERT_COLUMNS.values()) + ")"
+#: the ingress path's two statements are fixed strings (composing them costs more than running them)
+FIND_ACCOUNT = ("SELECT id, company_id, callback_token FROM marketplace_account"
+                " WHERE callback_token = %s AND marketplace = %s AND active")
+INSERT_JOBS = """
+    WITH new AS (
+        INSERT INTO marketplace_job (""" + ", ".join(INSERT_COLUMNS) + """) VALUES {rows}
+        ON CONFLICT (account_id, dedupe_key) DO NOTHING
+        RETURNING id
+    )
+    SELECT ARRAY(SELECT id FROM new),
+           EXISTS(SELECT 1 FROM ir_cron_trigger
+                   WHERE cron_id = %s AND call_at <= (clock_timestamp() AT TIME ZONE 'UTC'))
+"""
+INSERT_ONE_JOB = INSERT_JOBS.format(rows=_ROW)
 
 
 class IngressAccount(NamedTuple):
@@ -23,6 +49,11 @@ class IngressAccount(NamedTuple):
     id: int
     company_id: int
     marketplace: str
+
+
+class _UnknownToken(Exception):
+    """Raised, not returned, for a token no account has: ``ormcache`` keeps no exception, so that a
+    stranger's guesses never fill the cache."""
 
 
 class MarketplaceAccount(models.Model):
@@ -35,26 +66,44 @@ class MarketplaceAccount(models.Model):
         :param str token: a token of valid format (``marketplaces.ingress.valid_token``)
         :rtype: IngressAccount or None
         """
-        self.env.cr.execute(SQL(
-            "SELECT id, company_id, callback_token FROM marketplace_account"
-            " WHERE callback_token = %s AND marketplace = %s AND active", token, marketplace))
-        row = self.env.cr.fetchone()
+        try:
+            account_id, company_id, stored_token = self._ingress_account_row(token, marketplace)
+        except _UnknownToken:
+            return None
         # The unique index found it; comparing in constant time as well keeps the check explicit
         # whatever the column's collation does.
-        if row is None or not hmac.compare_digest(row[2].encode(), token.encode()):
+        if not hmac.compare_digest(stored_token.encode(), token.encode()):
             return None
-        return IngressAccount(row[0], row[1], marketplace)
+        return IngressAccount(account_id, company_id, marketplace)
+
+    @api.model
+    @tools.ormcache("token", "marketplace")
+    def _ingress_account_row(self, token, marketplace):
+        # One indexed lookup per worker and token, not one per request: every change of what it
+        # returns (token, archiving, company, deletion) clears the cache below, in every worker
+        # (Odoo's registry signaling, as for its access rights caches).
+        self.env.cr.execute(FIND_ACCOUNT, (token, marketplace))
+        row = self.env.cr.fetchone()
+        if row is None:
+            raise _UnknownToken()
+        return row
+
+    def write(self, vals):
+        res = super().write(vals)
+        if INGRESS_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
 
 
 class MarketplaceJob(models.Model):
     _inherit = "marketplace.job"
 
-    #: the columns the ingress insert fills: every stored field of the model that has a default, is
-    #: required or is computed from the account (a test compares this with the model's fields)
-    _ingress_columns = (
-        "name", "account_id", "company_id", "marketplace", "job_type", "state", "priority", "dedupe_key",
-        "payload", "attempts", "next_attempt_date", "create_uid", "create_date", "write_uid", "write_date",
-    )
+    _ingress_columns = tuple(INSERT_COLUMNS)
 
     def init(self):
         super().init()
@@ -85,24 +134,13 @@ class MarketplaceJob(models.Model):
         """
         self.env.flush_all()  # the insert must see what this transaction wrote through the ORM
         runner_id = self.env["ir.model.data"]._xmlid_to_res_id(RUNNER_CRON)
-        now = SQL("(now() AT TIME ZONE 'UTC')")
-        rows = SQL(", ").join(
-            SQL("(%s, %s, %s, %s, %s, 'pending', %s, %s, %s::jsonb, 0, date_trunc('second', %s), %s, %s, %s, %s)",
-                job["name"], account.id, account.company_id, account.marketplace, job["job_type"], job["priority"],
-                job["dedupe_key"], _json(job["payload"]), now, self.env.uid, now, self.env.uid, now)
-            for job in jobs)
-        query = SQL(
-            """WITH new AS (
-                   INSERT INTO marketplace_job (%s) VALUES %s
-                   ON CONFLICT (account_id, dedupe_key) DO NOTHING
-                   RETURNING id
-               )
-               SELECT ARRAY(SELECT id FROM new),
-                      EXISTS(SELECT 1 FROM ir_cron_trigger
-                              WHERE cron_id = %s AND call_at <= (clock_timestamp() AT TIME ZONE 'UTC'))""",
-            SQL(", ").join(SQL.identifier(column) for column in self._ingress_columns), rows, runner_id)
+        uid = self.env.uid
+        params = [value for job in jobs for value in (
+            job["name"], account.id, account.company_id, account.marketplace, job["job_type"], job["priority"],
+            job["dedupe_key"], _json(job["payload"]), uid, uid)]
+        query = INSERT_ONE_JOB if len(jobs) == 1 else INSERT_JOBS.format(rows=", ".join([_ROW] * len(jobs)))
         try:
-            self.env.cr.execute(query, log_exceptions=False)
+            self.env.cr.execute(query, [*params, runner_id], log_exceptions=False)
         except pg_errors.SerializationFailure:
             # Under REPEATABLE READ, DO NOTHING raises this only when the conflicting job was committed
             # by a concurrent delivery after this transaction began: the job exists, nothing to do.

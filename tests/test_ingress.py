@@ -10,6 +10,7 @@ from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
 
+from ..marketplaces.ingress import new_token
 from .common import MARKETFUL_USER
 from .ingress_common import ACCOUNTS, ROUTES, with_string
 
@@ -259,3 +260,21 @@ class TestIngress(IngressCase):
         job.invalidate_recordset()
         self.assertNotIn("user", job.payload["body"])
         self.assertEqual(job.payload["body"]["data"], ROUTES[2].body(30)["data"])
+
+    def test_a_changed_token_or_an_archived_account_is_refused_at_once(self):
+        """The account lookup is cached per worker: every change it depends on clears the cache."""
+        route, account = ROUTES[2], self.accounts["marketful"]
+        old = self.token(route)
+        self.assertEqual(self.send(route, route.data(40)).status_code, 200)
+        self.assertEqual(self.send(route, route.data(41)).status_code, 200, "served from the cache")
+        account.sudo().write({"callback_token": new_token()})
+        self.env.flush_all()  # the HTTP request reads the database
+        self.assertEqual(self.send(route, route.data(42), token=old).status_code, 403)
+        self.assertEqual(self.send(route, route.data(42)).status_code, 200, "the new token works")
+        account.active = False
+        self.env.flush_all()
+        self.assertEqual(self.send(route, route.data(43)).status_code, 403)
+        account.active = True
+        self.env.flush_all()
+        self.assertEqual(self.send(route, route.data(43)).status_code, 200)
+        self.assertEqual(len(self.jobs(route)), 4)

@@ -91,6 +91,25 @@ class TestIngressWithWorkers(BaseCase):
             thread.join(timeout=120)
         return statuses
 
+    def check_a_new_token_reaches_every_worker(self, server, account):
+        """Each worker caches the account lookup: a token changed in another process must be refused
+        at once by every worker (Odoo's registry signaling carries the cache invalidation)."""
+        account_id, old_token = account
+        route = next(route for route in ROUTES if route.marketplace == "marketful")
+        with self.connection() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["marketplace.account"].browse(account_id).action_reset_callback_token()
+            new_token = env["marketplace.account"].browse(account_id).callback_token
+            cr.commit()
+            env.registry.signal_changes()
+        self.assertNotEqual(new_token, old_token)
+        headers = {"Content-Type": "application/json"}
+        for n in range(10, 16):  # several requests: both workers answer some
+            old = requests.post(route.url(server.url, old_token), data=route.data(n), headers=headers, timeout=60)
+            self.assertEqual(old.status_code, 403)
+            new = requests.post(route.url(server.url, new_token), data=route.data(n), headers=headers, timeout=60)
+            self.assertEqual(new.status_code, 200)
+
     def test_simultaneous_identical_deliveries_all_get_2xx_and_store_one_job(self):
         tokens, db_started = self.setup_accounts()
         log_file = tempfile.NamedTemporaryFile(prefix="ingress-workers-", suffix=".log", delete=False).name
@@ -106,6 +125,7 @@ class TestIngressWithWorkers(BaseCase):
                         statuses = self.deliver_at_once(route, route.url(server.url, token), route.data(n))
                         self.assertEqual(statuses, [200] * DELIVERIES)
                 self.assertEqual(self.jobs(account_id, route.key_prefix), 2, route.name)
+            self.check_a_new_token_reaches_every_worker(server, tokens["marketful"])
         self.assertLess(time.monotonic() - started, 300)
         # Nothing runs the jobs here (no cron worker): the first trigger stays due, and every later
         # delivery sees it. Two deliveries of the very first burst may both find none.
