@@ -11,7 +11,7 @@ check                                                   refused with
 URL token of the token format (``%00``, other charset,  404
 wrong length: never reaches SQL)
 one indexed lookup of the active account by token and   404 (Éxito) or 403 (Marketful, X-Mart),
-marketplace                                             as the route declares
+marketplace (cached per worker)                         as the route declares
 the marketplace's authentication (fails closed)         401
 bytes actually read (chunked bodies included)           413
 UTF-8 JSON without NUL, lone surrogate, NaN, nesting    400
