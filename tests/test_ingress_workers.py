@@ -134,3 +134,24 @@ class TestIngressWithWorkers(BaseCase):
         self.assertFalse(errors, "\n".join(errors[:40]))
         tracebacks = [line for line in server.log_lines() if line.startswith("Traceback")]
         self.assertFalse(tracebacks, "nothing logged a traceback, at any level")
+
+    def test_a_delivery_stored_by_a_concurrent_transaction_is_answered_as_received(self):
+        """Under Odoo's REPEATABLE READ, ``ON CONFLICT DO NOTHING`` raises a serialization failure when
+        the conflicting job was committed by another transaction after this one began: the insert
+        takes it for what it is (the job exists), without an error in the log."""
+        tokens, _started = self.setup_accounts()
+        account_id, token = tokens["marketful"]
+        route = next(route for route in ROUTES if route.marketplace == "marketful")
+        with self.connection() as first, self.connection() as second:
+            env_first = api.Environment(first, SUPERUSER_ID, {})
+            env_second = api.Environment(second, SUPERUSER_ID, {})
+            account = env_first["marketplace.account"]._ingress_find(token, "marketful")
+            second.execute("SELECT 1")  # the second transaction's snapshot is taken now
+            jobs = env_first["marketplace.account"].browse(account_id)._marketful_webhook_jobs(
+                None, route.body(50), route.data(50))
+            self.assertEqual(len(env_first["marketplace.job"]._ingress_insert(account, jobs)), 1)
+            first.commit()
+            with self.assertNoLogs("odoo.sql_db", "ERROR"):
+                self.assertEqual(env_second["marketplace.job"]._ingress_insert(account, jobs), [])
+            second.commit()
+        self.assertEqual(self.jobs(account_id, route.key_prefix), 1)
