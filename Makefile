@@ -1,5 +1,5 @@
 # See README.md. Both targets prepare what they need (virtualenv, PostgreSQL, databases).
-.PHONY: demo test bench bench-offers sandbox
+.PHONY: demo test bench bench-offers bench-webhooks sandbox
 
 demo:
 	bash scripts/demo.sh
@@ -12,6 +12,9 @@ bench:
 
 bench-offers:
 	bash scripts/bench_offers.sh
+
+bench-webhooks:
+	bash scripts/bench_webhooks.sh
 
 sandbox:
 	bash -c 'source scripts/lib.sh && find_odoo && ensure_venv && cd "$$REPO_DIR" && exec "$$VENV/bin/python" -m sandbox --port 8070'

@@ -1,6 +1,4 @@
-from . import log_redaction
+from . import ingress
 from . import exito
 from . import marketful
 from . import xmart
-
-log_redaction.install()

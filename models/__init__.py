@@ -24,3 +24,5 @@ from . import xmart_onboarding
 from . import xmart_store
 from . import xmart_list
 from . import sale_order_xmart
+from . import ir_http
+from . import marketplace_ingress

@@ -57,6 +57,12 @@ class MarketplaceAccount(models.Model):
         string="Import Settlements", default=True,
         help="A scheduled action reads the marketplace's billing documents (commissions, payouts).")
 
+    # Every callback request looks its account up by token (controllers/ingress.py): one index
+    # lookup, and a token can never designate two accounts.
+    _sql_constraints = [
+        ("callback_token_uniq", "unique(callback_token)", "This callback token is already in use."),
+    ]
+
     @api.depends("callback_token", "marketplace")
     def _compute_callback_urls(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")

@@ -1,3 +1,4 @@
+import hashlib
 import logging
 from urllib.parse import urlsplit
 
@@ -6,6 +7,7 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError, Problem, RequestError
 from ..marketplaces.marketful import const as marketful_const
+from ..marketplaces.marketful.client import MarketfulClient
 from ..marketplaces.marketful.records import WebhookEvent
 from .access import MANAGER, SYSTEM, USER, guard
 from .marketplace_job import AGAIN, NeedsAttention
@@ -250,29 +252,26 @@ class MarketplaceAccount(models.Model):
             raise UserError(self.env["marketplace.job"]._describe_error(error)) from None
         return True
 
-    def _marketful_store_webhook(self, topic, body, event, digest):
-        """Store a webhook delivery as a job (the controller's only work). A delivery already
-        stored (the same shipment event, or the same body) is recognised and stores nothing.
+    def _marketful_webhook_jobs(self, topic, body, raw):
+        """The job a Marketful webhook delivery makes, for the ingress path to store. Its dedupe key
+        is the shipment event's id (or the body's digest for order events), so that a replayed
+        delivery stores nothing. The payload keeps only what applying the event needs (not the
+        seller's Marketful ``user`` id, which only system administrators may read).
 
-        :return: the job, and whether it is new
+        :param str topic: the topic of the URL (the body's own ``tipo`` wins)
+        :param body: the parsed body; ``raw``: its bytes
+        :raise PayloadError: on a body Marketful would not send
         """
-        self.ensure_one()
-        Job = self.env["marketplace.job"].sudo()
-        key = f"webhook:{topic}:{event.event_id}" if event.event_id else f"webhook:{topic}:{digest}"
-        existing = Job.search([("account_id", "=", self.id), ("dedupe_key", "=", key)], limit=1)
-        if existing:
-            return existing, False
-        job = Job.create({
-            "name": self.env._("Marketful %(topic)s for order %(order)s", topic=topic,
+        event = MarketfulClient.parse_webhook(topic, body)
+        key = event.event_id or hashlib.sha256(raw).hexdigest()
+        return [{
+            "name": self.env._("Marketful %(topic)s for order %(order)s", topic=event.topic,
                                order=event.number or event.order_ref),
-            "account_id": self.id,
             "job_type": "webhook",
-            "dedupe_key": key,
-            "payload": {"topic": topic, "body": body},
+            "dedupe_key": f"webhook:{event.topic}:{key}",
+            "payload": {"topic": event.topic, "body": MarketfulClient.webhook_essentials(event)},
             "priority": 5,
-        })
-        self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
-        return job, True
+        }]
 
     def _apply_webhook(self, job):
         """Apply a Marketful event to the order it concerns; an order Odoo cannot place from the

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError, RequestError
 from ..marketplaces.xmart import const as xmart_const
+from ..marketplaces.xmart.client import XmartClient
 from .access import MANAGER, guard
 from .marketplace_account import AccountTokenStore
 
@@ -161,21 +162,20 @@ class MarketplaceAccount(models.Model):
 
     # -- orders ---------------------------------------------------------------------------
 
-    def _xmart_store_notice(self, notice):
-        """Store a new-order notification as a job (the webhook's only work); a notification
-        already stored for that order stores nothing. :return: (job, is_new)"""
-        self.ensure_one()
-        Job = self.env["marketplace.job"].sudo()
-        key = f"notice:{notice.order_id}"
-        existing = Job.search([("account_id", "=", self.id), ("dedupe_key", "=", key)], limit=1)
-        if existing:
-            return existing, False
-        job = Job.create({
+    def _xmart_notice_jobs(self, body):
+        """The job a new-order notification makes, for the ingress path to store: one per order (a
+        notification already stored for that order stores nothing).
+
+        :raise PayloadError: on anything but a ``NEW_ORDER`` notification with an order id
+        """
+        notice = XmartClient.parse_webhook(body)
+        return [{
             "name": self.env._("X-Mart order %(order)s announced", order=notice.order_id),
-            "account_id": self.id, "job_type": "retrieve_order", "dedupe_key": key, "priority": 5,
-            "payload": {"order_id": notice.order_id, "store_id": notice.store_id, "channel_id": notice.channel_id}})
-        self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
-        return job, True
+            "job_type": "retrieve_order",
+            "dedupe_key": f"notice:{notice.order_id}",
+            "payload": {"order_id": notice.order_id, "store_id": notice.store_id, "channel_id": notice.channel_id},
+            "priority": 5,
+        }]
 
     def _retrieve_order(self, job):
         """The webhook is a hint: read the order (and its payment) from X-Mart and store it as an

@@ -556,6 +556,40 @@ class MarketplaceAccount(models.Model):
 
     # -- callbacks ------------------------------------------------------------------------
 
+    def _exito_callback_jobs(self, job_type, body, raw):
+        """The job an Éxito callback makes (``product_callback`` or ``offer_callback``), for the
+        ingress path to store; none for a body with nothing to apply.
+
+        Éxito's callbacks name no push: the dedupe key is the body's digest and the time the listings
+        it names were last sent. A replay is the same key (stored once, never applied again); the
+        same answer to a later push is a new one.
+
+        :raise PayloadError: on a body of the wrong shape
+        """
+        self.ensure_one()
+        if job_type == "product_callback":
+            results = exito_mapping.moderation_results(body)
+            skus = [result.seller_sku for result in results if result.seller_sku]
+            domain = ["|", ("ean", "in", [result.ean for result in results]), ("seller_sku", "in", skus)]
+            sent_field = "last_push_date"
+        else:
+            results = exito_mapping.offer_notifications(body)
+            domain = [("ean", "in", [note.ean for note in results])]
+            sent_field = "offer_date"
+        if not results:
+            return []
+        listings = self.env["marketplace.listing"].sudo().search_fetch(
+            [("account_id", "=", self.id), *domain], [sent_field])
+        sent = max(filter(None, listings.mapped(sent_field)), default=None)
+        return [{
+            "name": self.env._("%(marketplace)s callback (%(count)s items)",
+                               marketplace=self._marketplace_label(), count=len(results)),
+            "job_type": job_type,
+            "dedupe_key": f"{job_type}:{hashlib.sha256(raw).hexdigest()}:{sent.isoformat() if sent else '-'}",
+            "payload": body,
+            "priority": 5,
+        }]
+
     def _apply_product_callback(self, job):
         if self.marketplace != "exito":
             return super()._apply_product_callback(job)

@@ -133,11 +133,14 @@ class TestMarketfulEndToEnd(HttpCase, MarketfulCase):
         body = {"tipo": "shipment_event/created", "webhook_id": 1, "user": "e2e-user",
                 "data": {"id": 1, "order_id": 5021, "status": "enviado", "tracking_number": "X"}}
         jobs = self.jobs_of("webhook")
-        wrong = url.replace(self.account.callback_token, "not-the-token")
-        for target in (wrong, url.replace(self.account.callback_token, "")):
+        wrong = url.replace(self.account.callback_token, "A" * len(self.account.callback_token))
+        for target in (wrong, url.replace(self.account.callback_token, ""),
+                       url.replace(self.account.callback_token, "not-the-token")):
             response = requests.post(target, json=body, timeout=10)
             self.assertIn(response.status_code, (401, 403, 404), target)
         self.assertEqual(requests.post(wrong, json=body, timeout=10).status_code, 403)
+        malformed = url.replace(self.account.callback_token, "not-the-token")
+        self.assertEqual(requests.post(malformed, json=body, timeout=10).status_code, 404)
         self.assertEqual(requests.post(url, data=b"{not json", timeout=10).status_code, 400)
         self.assertEqual(requests.post(url, json=["a list"], timeout=10).status_code, 400)
         self.assertEqual(requests.post(url, json={"tipo": "shipment_event/created", "data": {}},

@@ -190,8 +190,10 @@ class TestXmartEndToEnd(HttpCase, XmartCase):
         url = self.account.xmart_webhook_url
         body = {"event": "NEW_ORDER", "orderId": "XM-1", "storeId": "ST-0001", "channelId": "CH-0001",
                 "createdAt": "2026-12-01T10:00:00-05:00"}
-        self.assertEqual(requests.post(url.replace(self.account.callback_token, "nope"), json=body,
-                                       timeout=10).status_code, 403)
+        token = self.account.callback_token
+        self.assertEqual(requests.post(url.replace(token, "A" * len(token)), json=body, timeout=10).status_code, 403)
+        self.assertEqual(requests.post(url.replace(token, "nope"), json=body, timeout=10).status_code, 404,
+                         "not even of the token format")
         self.account.xmart_webhook_secret = "s3cr3t"
         self.env.flush_all()  # the HTTP request reads the database
         self.assertEqual(requests.post(url, json=body, timeout=10).status_code, 401)

@@ -73,15 +73,38 @@ class TestExitoCallbacks(HttpCase):
 
     def test_the_same_results_after_a_later_push_are_applied_again(self):
         body = fixture("exito_notifyoffer_ok.json")
+        listing = self.listing("7701410118349")
+        listing.write({"offer_state": "sent", "offer_date": "2026-12-01 10:00:00"})
         self.call("notifyoffer", body)
         self.run_jobs()
-        listing = self.listing("7701410118349")
         self.assertEqual(listing.offer_state, "active")
-        listing.offer_state = "sent"  # the offer was sent again since
+        listing.write({"offer_state": "sent", "offer_date": "2026-12-02 10:00:00"})  # the offer was sent again since
+        self.env.flush_all()  # the HTTP request reads the database
         self.assertEqual(self.call("notifyoffer", body).status_code, 200)
         self.run_jobs()
         self.assertEqual(listing.offer_state, "active")
-        self.assertEqual(len(self.jobs()), 1)
+        self.assertEqual(len(self.jobs()), 2, "an answer to a later push is a new delivery")
+
+    def test_a_replayed_callback_changes_nothing_once_applied(self):
+        body = fixture("exito_notifyproduct_rejected.json")
+        self.assertEqual(self.call("notifyproduct", body).status_code, 200)
+        self.run_jobs()
+        job = self.jobs()
+        self.assertEqual(job.state, "done")
+        note = self.account.activity_ids.note
+        self.assertEqual(note.count("Nombre no válido"), 2, "one line per rejected listing")
+        for _replay in range(2):
+            self.assertEqual(self.call("notifyproduct", body).status_code, 200)
+            self.run_jobs()
+        self.assertEqual(self.jobs(), job)
+        self.assertRecordValues(job, [{"state": "done", "attempts": 1}])
+        self.assertEqual(self.account.activity_ids.note, note, "the same rejection is not added again")
+
+    def test_a_callback_with_nothing_to_apply_is_refused(self):
+        for body in ([], b"[]", b" [ ] "):
+            self.assertEqual(self.call("notifyproduct", body).status_code, 400)
+            self.assertEqual(self.call("notifyoffer", body).status_code, 400)
+        self.assertFalse(self.jobs())
 
     def test_offer_results_update_the_listings(self):
         self.assertEqual(self.call("notifyoffer", fixture("exito_notifyoffer_ok.json")).status_code, 200)

@@ -329,10 +329,12 @@ class TestMarketful(MarketfulCase):
         event = {"tipo": "shipment_event/created", "webhook_id": 1, "user": MARKETFUL_USER, "data": {
             "id": 90001, "order_id": 5060, "status": "enviado", "description": "Pedido enviado",
             "carrier_name": "Estafeta", "tracking_number": "EST-778899", "created_at": "2026-12-03T10:00:00-06:00"}}
-        job, new = self.account._marketful_store_webhook("shipment_event/created", event, self.account._get_client()
-                                                         .parse_webhook("shipment_event/created", event), "x")
-        self.assertTrue(new)
-        self.Job.browse(job.id)._process()
+        account = self.env["marketplace.account"]._ingress_find(self.account.sudo().callback_token, "marketful")
+        ids = self.Job.sudo()._ingress_insert(account, self.account._marketful_webhook_jobs(
+            "shipment_event/created", event, json.dumps(event).encode()))
+        self.assertEqual(len(ids), 1)
+        job = self.Job.browse(ids)
+        job._process()
         self.assertEqual(job.state, "done")
         picking = order.picking_ids
         self.assertRecordValues(picking, [{"carrier_tracking_ref": "EST-778899", "carrier_id": self.estafeta.id}])

@@ -7,7 +7,7 @@ import json
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .access_common import TOKEN_URL, TrustCase
+from .access_common import SECRETS, TOKEN_URL, TrustCase
 from .common import EXITO_ORDERS_URL, EXITO_TOKEN, exito_order, orders_page
 from .test_access_matrix import module_models
 from .test_trust_boundary import MarketfulWebhooks
@@ -28,6 +28,13 @@ class TestSecrets(TrustCase):
         admin.action_reset_callback_token()
         self.as_user(self.marketful, self.system_admin).action_marketful_register_webhooks()
         self.assertTrue(self.marketful.marketful_webhook_ids.filtered("is_odoo"))
+
+        # A webhook delivery through the ingress path: Marketful's body names the seller's user id.
+        event = {"tipo": "shipment_event/created", "webhook_id": 1, "user": SECRETS["marketful_user_id"],
+                 "data": {"id": 90001, "order_id": 5060, "status": "enviado", "tracking_number": "EST-1"}}
+        account = self.env["marketplace.account"]._ingress_find(self.marketful.callback_token, "marketful")
+        self.assertTrue(self.env["marketplace.job"]._ingress_insert(account, self.marketful._marketful_webhook_jobs(
+            "shipment_event/created", event, json.dumps(event).encode())))
 
         self.mock_pages(orders_page([exito_order(21, [("7752285029933", "smartwatch08", 1, 189900)])]))
         self.exito.action_import_orders()

@@ -478,6 +478,24 @@ class MarketfulClient(BaseClient):
             carrier=_text(_first(record, "carrier_name", "carrier")), label_url=_text(record.get("url_guia_pdf")),
             payload=payload)
 
+    @staticmethod
+    def webhook_essentials(event):
+        """What applying ``event`` needs of its webhook body, in the chosen payload shape: read again
+        by :meth:`parse_webhook`, it gives the same event. The rest of the body (Marketful's ``user``
+        id of the seller, the webhook's id, dates) is left out.
+
+        :param WebhookEvent event: an event read by :meth:`parse_webhook`
+        :rtype: dict
+        """
+        record = {
+            "order_id": event.order_ref, "num_orden": event.number, "orden_id": event.order_id,
+            "canal": event.channel, "status": event.status, "tracking_number": event.tracking_number,
+            "carrier_name": event.carrier, "url_guia_pdf": event.label_url,
+        }
+        if event.topic.startswith("shipment_event"):
+            record["id"] = event.event_id
+        return {"tipo": event.topic, const.WEBHOOK_DATA: {key: value for key, value in record.items() if value}}
+
     # -- connection -----------------------------------------------------------------------
 
     def test_connection(self):

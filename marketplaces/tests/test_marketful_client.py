@@ -604,6 +604,24 @@ def test_parse_webhook_type_comes_from_the_payload(client):
         client.parse_webhook(None, envelope("shipment_event/created", {"id": 9, "status": "enviado"}))
 
 
+@pytest.mark.parametrize("topic, body", [
+    ("order/updated", envelope("order/updated", SANDBOX_ORDER)),
+    ("shipment_event/created", envelope("shipment_event/created", SANDBOX_EVENT)),
+    ("order/created", envelope("order/created", {"id": 5023, "canal": "Odoo"})),
+    ("order/updated", ANSWERS["webhook_order_updated"]),
+    ("shipment_event/created", ANSWERS["webhook_shipment_event"]),
+])
+def test_webhook_essentials_read_again_give_the_same_event_without_the_rest(topic, body):
+    event = MarketfulClient.parse_webhook(topic, body)
+    kept = MarketfulClient.webhook_essentials(event)
+    assert "user" not in kept and "webhook_id" not in kept and "sandbox-user" not in json.dumps(kept)
+    again = MarketfulClient.parse_webhook(None, json.loads(json.dumps(kept)))
+    assert (again.topic, again.order_ref, again.number, again.order_id, again.channel, again.event_id, again.status,
+            again.delivered, again.tracking_number, again.carrier, again.label_url) == (
+        event.topic, event.order_ref, event.number, event.order_id, event.channel, event.event_id, event.status,
+        event.delivered, event.tracking_number, event.carrier, event.label_url)
+
+
 @responses.activate
 def test_create_items_reads_the_sandbox_errors(client):
     answer = {"message": "The following Items could not be saved",
