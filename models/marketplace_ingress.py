@@ -82,6 +82,7 @@ class MarketplaceAccount(models.Model):
         # One indexed lookup per worker and token, not one per request: every change of what it
         # returns (token, archiving, company, deletion) clears the cache below, in every worker
         # (Odoo's registry signaling, as for its access rights caches).
+        self.flush_model(INGRESS_FIELDS)
         self.env.cr.execute(FIND_ACCOUNT, (token, marketplace))
         row = self.env.cr.fetchone()
         if row is None:
