@@ -578,21 +578,37 @@ class MarketplaceJob(models.Model):
         meeting the same refusal.
         """
         outcomes = {}
+        for job in self._one_by_one(outcomes):
+            result, error = job._attempt(method_name)
+            if error is not None:
+                outcomes[job.id] = error
+            elif result in (AGAIN, LATER):
+                outcomes[job.id] = result
+        return outcomes
+
+    def _one_by_one(self, outcomes):
+        """The jobs one at a time; once the marketplace refused the credentials (an
+        :class:`AuthenticationError` in ``outcomes``), the others wait (:data:`LATER`) instead of
+        meeting the same refusal."""
         refused = False
         for job in self:
             if refused:
                 outcomes[job.id] = LATER
                 continue
-            try:
-                with self.env.cr.savepoint():
-                    result = getattr(job.account_id, method_name)(job)
-            except Exception as error:  # noqa: BLE001 - recorded on the job
-                outcomes[job.id] = error
-                refused = isinstance(error, AuthenticationError)
-            else:
-                if result in (AGAIN, LATER):
-                    outcomes[job.id] = result
-        return outcomes
+            yield job
+            refused = isinstance(outcomes.get(job.id), AuthenticationError)
+
+    def _attempt(self, method_name, *args):
+        """``account.<method_name>(job, *args)`` in a savepoint of its own.
+
+        :return: ``(result, None)``, or ``(None, error)`` when it raised (its writes rolled back)
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return getattr(self.account_id, method_name)(self, *args), None
+        except Exception as error:  # noqa: BLE001 - recorded on the job by the caller
+            return None, error
 
     def _run_once_each(self, prepare_name, send_name):
         """Run a call that is not idempotent for each job, at most once per answer received.
@@ -608,29 +624,19 @@ class MarketplaceJob(models.Model):
         documents (what it wrote is kept; a raised error rolls its writes back).
         """
         outcomes = {}
-        refused = False
-        for job in self:
-            if refused:
-                outcomes[job.id] = LATER  # the credentials were refused: no storm of refusals
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    request = getattr(job.account_id, prepare_name)(job)
-            except Exception as error:  # noqa: BLE001 - recorded on the job
+        for job in self._one_by_one(outcomes):
+            request, error = job._attempt(prepare_name)
+            if error is not None:
                 outcomes[job.id] = error
-                refused = isinstance(error, AuthenticationError)
                 continue
             if request is None:
                 job.awaiting_answer_since = False
                 continue
             job.awaiting_answer_since = fields.Datetime.now()
             job._commit_mark()
-            try:
-                with self.env.cr.savepoint():
-                    result = getattr(job.account_id, send_name)(job, request)
-            except Exception as error:  # noqa: BLE001 - recorded on the job
+            result, error = job._attempt(send_name, request)
+            if error is not None:
                 outcomes[job.id] = error
-                refused = isinstance(error, AuthenticationError)
                 if isinstance(error, MarketplaceError) and error.status and error.status < 500:
                     job.awaiting_answer_since = False  # refused: the marketplace kept nothing
             else:
@@ -651,27 +657,16 @@ class MarketplaceJob(models.Model):
         again, it never undoes what was received.
         """
         outcomes = {}
-        refused = False
-        for job in self:
-            if refused:
-                outcomes[job.id] = LATER  # the credentials were refused: no storm of refusals
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    more = getattr(job.account_id, read_name)(job)
-            except Exception as error:  # noqa: BLE001 - recorded on the job
+        for job in self._one_by_one(outcomes):
+            more, error = job._attempt(read_name)
+            if error is None:
+                job._commit_mark()
+                if not more:
+                    _done, error = job._attempt(finish_name)
+            if error is not None:
                 outcomes[job.id] = error
-                refused = isinstance(error, AuthenticationError)
-                continue
-            job._commit_mark()
-            if more:
+            elif more:
                 outcomes[job.id] = AGAIN
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    getattr(job.account_id, finish_name)(job)
-            except Exception as error:  # noqa: BLE001 - recorded on the job
-                outcomes[job.id] = error
         return outcomes
 
     def _commit_mark(self):
