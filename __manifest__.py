@@ -30,6 +30,11 @@ retries by itself and never loses an order.
         "views/res_config_settings_views.xml",
         "views/marketplace_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "marketplace_connector/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/marketplace_demo.xml",
     ],

@@ -72,6 +72,10 @@ ran = total - skipped
 print(f"Odoo tests: {total} collected, {ran} ran, {skipped} skipped")
 if ran == 0:
     sys.exit("error: no Odoo test ran")
+if skipped:
+    # Odoo skips browser tours when Chromium or websocket-client is missing: a skipped test is a
+    # test that did not check what it promises.
+    sys.exit(f"error: {skipped} Odoo tests were skipped (browser tours need Debian's chromium)")
 EOF
 
 if [ -n "$ODOO_SUITES" ]; then

@@ -1,0 +1,32 @@
+"""Screens in a real browser (Odoo tours on Chromium)."""
+
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import EXITO_TOKEN, EXITO_URL
+
+
+@tagged("post_install", "-at_install")
+class TestTours(HttpCase):
+
+    def test_a_manager_corrects_the_payload_of_a_failed_job(self):
+        company = self.env.company
+        manager = new_test_user(
+            self.env, login="mkt_tour_manager", groups="marketplace_connector.group_marketplace_manager",
+            company_id=company.id, company_ids=[Command.set(company.ids)])
+        account = self.env["marketplace.account"].create({
+            "name": "Éxito tour", "marketplace": "exito", "api_url": EXITO_URL, "api_token": EXITO_TOKEN})
+        job = self.env["marketplace.job"].create({
+            "name": "Éxito order 4711", "account_id": account.id, "job_type": "import_order",
+            "dedupe_key": "order:4711", "payload": {"orderNumber": "4711", "products": [{"reference": "SKU-TO-FIX"}]}})
+        job.write({"state": "failed", "attempts": 1,
+                   "last_error": "Unknown product SKU-TO-FIX: link it to a listing, then retry."})
+
+        self.start_tour(f"/odoo/action-marketplace_connector.action_marketplace_job/{job.id}",
+                        "marketplace_connector_correct_payload", login=manager.login)
+
+        self.assertEqual(job.payload, {"orderNumber": "4711", "products": [{"reference": "SKU-FIXED"}]})
+        self.assertEqual(job.state, "failed", "corrected, not run: the manager retries when ready")
+        note = job.message_ids[:1]
+        self.assertEqual(note.author_id, manager.partner_id)
+        self.assertIn("SKU-TO-FIX", note.body)
