@@ -89,6 +89,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # pylint: disable=print-used
+    # A command line tool: it prints its address and its errors.
     args = parse_args(argv)
     defaults = ExitoOptions(orders=args.exito_orders, status=args.exito_status, lines_per_order=args.exito_lines,
                             unique_buyers=args.exito_unique_buyers, days=args.exito_days, token=args.exito_token,

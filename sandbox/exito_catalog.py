@@ -187,7 +187,7 @@ class Catalog:
 
     # -- create --------------------------------------------------------------------------------------
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request) -> Response:  # pylint: disable=method-required-super  # not an Odoo model
         body = request.json()
         if not isinstance(body, list):
             raise BadRequest(f"The request body must be a JSON list of products, got {json_type(body)}.")

@@ -6,6 +6,7 @@ the seller center's 400 envelope.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import date, datetime
@@ -114,10 +115,8 @@ def date_param(query: dict[str, str], name: str) -> date | None:
     if not value:
         return None
     if DATE_RE.fullmatch(value):
-        try:
+        with contextlib.suppress(ValueError):
             return datetime.strptime(value, "%Y/%m/%d").date()
-        except ValueError:
-            pass
     raise BadRequest(f"The {name} parameter must be a date in the format yyyy/MM/dd, got {value!r}.")
 
 

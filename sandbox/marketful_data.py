@@ -25,7 +25,7 @@ STATE_CODES = ("AG", "BC", "BS", "CM", "CS", "CH", "CO", "CL", "DF", "DG", "GT",
 CATALOG = [
     ("PRO20PRO", "Proteína en polvo 2 kg vainilla", 899.0, "7501234500011", 30.0, 20.0, 20.0, 2.2),
     ("PRO10PRO", "Proteína en polvo 1 kg chocolate", 499.0, "7501234500028", 22.0, 15.0, 15.0, 1.1),
-    ("ABCD12", "Pluma roja punto fino (caja 12)", 355.0, "7501234500035", 12.0, 12.0, 12.0, 0.3),
+    ("PLR-12", "Pluma roja punto fino (caja 12)", 355.0, "7501234500035", 12.0, 12.0, 12.0, 0.3),
     ("TERMO750", "Termo de acero inoxidable 750 ml", 289.5, "7501234500042", 27.0, 8.0, 8.0, 0.4),
     ("AUDBT200", "Audífonos Bluetooth inalámbricos", 649.0, "07852236842", 18.0, 10.0, 6.0, 0.25),
 ]

@@ -240,7 +240,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args) -> None:
         if self.server.log_requests:  # only protocol errors (malformed request line...) come here
-            super().log_message(fmt, *args)
+            return super().log_message(fmt, *args)
+        return None
 
     def version_string(self) -> str:
         return self.server_version
@@ -265,7 +266,7 @@ class SandboxServer(ThreadingHTTPServer):
 
     def shutdown(self) -> None:
         self.stopping.set()
-        super().shutdown()
+        return super().shutdown()
 
     def handle_error(self, request, client_address) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError):

@@ -165,10 +165,10 @@ def test_create_items_as_query_parameter(base):
 def test_update_and_delete_item(base):
     item_id = api(base, "GET", "/items/get_stock", sku="SKU2").json()["item_id"]
     response = api(base, "POST", "/items/update_item", {"item_id": item_id, "title": "Pluma Roja", "list_price": 355,
-                                                       "sku": "ABCD12"})
+                                                       "sku": "PLR-12"})
     assert response.status_code == 200
     assert response.json()["items_update"]["title"] == "Pluma Roja"
-    assert api(base, "GET", "/items/get_stock", sku="ABCD12").json()["available_quantity"] == 3
+    assert api(base, "GET", "/items/get_stock", sku="PLR-12").json()["available_quantity"] == 3
     assert api(base, "POST", "/items/update_item", {"item_id": str(item_id)}).status_code == 200
     assert api(base, "POST", "/items/update_item", {"item_id": item_id, "sku": "SKU1"}).status_code == 405
     assert api(base, "POST", "/items/update_item", {"item_id": item_id, "list_price": "x"}).json() \
