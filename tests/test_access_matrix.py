@@ -23,6 +23,7 @@ no URL registered: any call is recorded (and refused).
 """
 
 import base64
+import contextlib
 import inspect
 
 from odoo import Command, fields
@@ -270,21 +271,18 @@ class TestAccessMatrix(TrustCase):
         """
         before_rows, before_calls = self.written_rows(), len(self.http.calls)
         outcome = changes = None
-        try:
-            with self.env.cr.savepoint():
-                try:
-                    function()
-                except Exception as error:  # noqa: BLE001 - the outcome is what is tested
-                    outcome = error
-                try:
-                    after = self.written_rows()
-                except Exception as error:  # noqa: BLE001 - what the call left pending could not be written
-                    after = {f"<flush failed: {error}>": 1}
-                changes = {table: count - before_rows.get(table, 0) for table, count in after.items()
-                           if before_rows.get(table) != count}
-                raise _RollBack()
-        except _RollBack:
-            pass
+        with contextlib.suppress(_RollBack), self.env.cr.savepoint():
+            try:
+                function()
+            except Exception as error:  # noqa: BLE001 - the outcome is what is tested
+                outcome = error
+            try:
+                after = self.written_rows()
+            except Exception as error:  # noqa: BLE001 - what the call left pending could not be written
+                after = {f"<flush failed: {error}>": 1}
+            changes = {table: count - before_rows.get(table, 0) for table, count in after.items()
+                       if before_rows.get(table) != count}
+            raise _RollBack()
         self.env.invalidate_all()
         return outcome, changes, len(self.http.calls) - before_calls
 

@@ -52,7 +52,7 @@ class TestExitoFulfillment(MarketplaceCase):
             move.picked = True
         result = picking.button_validate()
         if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
-            self.env["stock.backorder.confirmation"].with_context(result["context"]).create({}).process()
+            self.env["stock.backorder.confirmation"].with_context(**result["context"]).create({}).process()
         self.assertEqual(picking.state, "done")
 
     def tracking_calls(self):

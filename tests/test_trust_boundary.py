@@ -29,7 +29,7 @@ class MarketfulWebhooks:
         return 200, {}, json.dumps({"message": "Success", "webhooks": [
             {"id": hook_id, "tipo": topic, "url": url} for topic, (hook_id, url) in self.hooks.items()]})
 
-    def create(self, request):
+    def create(self, request):  # pylint: disable=method-required-super  # a responses callback
         body = json.loads(request.body)
         current = self.hooks.get(body["tipo"])
         if current and current[1] != body["url"]:

@@ -13,6 +13,7 @@ from ..base import (
     AuthenticationError,
     BaseClient,
     PayloadError,
+    Problem,
     RequestError,
     TransientError,
     _,
@@ -387,8 +388,9 @@ class ExitoClient(BaseClient):
             if updated:
                 result.updated.append(ref)
             else:
-                result.errors.append(product.message or _("Product %(product)s was not updated (%(status)s).") % {
-                    "product": ref, "status": product.status or product.code or "-"})
+                result.errors.append(product.message or Problem(
+                    _("Product %(product)s was not updated (%(status)s)."),
+                    {"product": ref, "status": product.status or product.code or "-"}))
         return result
 
     def upload_invoice(self, order_ref, content, file_type=const.FILE_TYPE_PDF):
