@@ -1,5 +1,5 @@
 # See README.md. Both targets prepare what they need (virtualenv, PostgreSQL, databases).
-.PHONY: demo test bench bench-offers bench-webhooks sandbox
+.PHONY: demo test bench bench-offers bench-webhooks sandbox pot
 
 demo:
 	bash scripts/demo.sh
@@ -18,3 +18,6 @@ bench-webhooks:
 
 sandbox:
 	bash -c 'source scripts/lib.sh && find_odoo && ensure_venv && cd "$$REPO_DIR" && exec "$$VENV/bin/python" -m sandbox --port 8070'
+
+pot:
+	bash scripts/pot.sh
