@@ -2,14 +2,12 @@
     "name": "Marketplace Connector",
     "version": "18.0.1.0.0",
     "summary": "Sell on Grupo Éxito, Marketful, iMotriz, X-Mart and XStak OMS from Odoo",
-    "description": """
-Marketplace orders as ordinary sale orders, with every exchange recorded as a job that
-retries by itself and never loses an order.
-""",
     "category": "Sales/Sales",
     "author": "marketplace_connector developers",
     "website": "https://github.com/marketplace-connector/marketplace_connector",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["marketplace-connector"],
     "depends": ["mail", "sale_management", "sale_stock", "stock_delivery"],
     "external_dependencies": {"python": ["pydantic"]},
     "data": [
@@ -39,5 +37,4 @@ retries by itself and never loses an order.
         "demo/marketplace_demo.xml",
     ],
     "application": True,
-    "installable": True,
 }
