@@ -41,7 +41,8 @@ values = {
 }
 accounts = {}
 for marketplace, extra in values.items():
-    account = Account.search([("marketplace", "=", marketplace), ("company_id", "=", company.id)], limit=1)
+    account = Account.with_context(active_test=False).search(
+        [("marketplace", "=", marketplace), ("company_id", "=", company.id)], limit=1)
     if not account:
         account = Account.create(dict(extra, name=f"Update check {marketplace}", marketplace=marketplace,
                                       api_url=f"http://127.0.0.1:9/{marketplace}", company_id=company.id))
