@@ -2,7 +2,7 @@ from werkzeug.exceptions import NotFound
 
 from odoo import http
 
-from ..models.marketplace_account_marketful import WEBHOOK_ROUTES
+from ..models.marketful.marketplace_account import WEBHOOK_ROUTES
 from .ingress import Ingress, receive
 
 #: Marketful's events carry one order or one shipment event; anything bigger is not one of them

@@ -1,28 +1,25 @@
+# Generic models first, one file per model; then each marketplace's extensions (models/<marketplace>/).
 from . import marketplace_account
-from . import marketplace_order_import
-from . import marketplace_account_exito
 from . import marketplace_job
-from . import marketplace_job_payload_wizard
 from . import marketplace_listing
 from . import account_tax
-from . import product
+from . import product_template
+from . import product_product
 from . import res_partner
 from . import res_config_settings
 from . import sale_order
+from . import sale_order_line
 from . import stock_picking
-from . import marketplace_listing_exito
+from . import account_move
 from . import marketplace_settlement
-from . import marketplace_publish_wizard
-from . import marketplace_account_imotriz
-from . import marketplace_account_xstak
-from . import marketplace_account_marketful
-from . import marketplace_listing_marketful
-from . import sale_order_marketful
-from . import stock_marketful
-from . import marketplace_account_xmart
-from . import xmart_onboarding
-from . import xmart_store
-from . import xmart_list
-from . import sale_order_xmart
+from . import marketplace_settlement_line
 from . import ir_http
+# Marketplaces in the order they always loaded: where two of them override one method (for instance
+# marketplace.account._get_client_params, sale.order.action_confirm), the later one runs first.
+from . import exito
+from . import imotriz
+from . import xstak
+from . import marketful
+from . import xmart
+# Last: its write() and unlink() of marketplace.account clear the token cache after every other override.
 from . import marketplace_ingress

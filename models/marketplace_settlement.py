@@ -1,8 +1,5 @@
 from odoo import Command, api, fields, models
 
-from .access import USER, guard
-from .sale_order import MARKETPLACE_USERS
-
 
 def _naive(moment):
     return moment and moment.replace(tzinfo=None, microsecond=0)
@@ -100,57 +97,3 @@ class MarketplaceSettlement(models.Model):
         by_number = {order.marketplace_order_number: order for order in sale_orders}
         for settlement in settlements:
             settlement.sale_order_id = by_number[settlement.order_number]
-
-
-class MarketplaceSettlementLine(models.Model):
-    _name = "marketplace.settlement.line"
-    _description = "Marketplace Settlement Line"
-
-    settlement_id = fields.Many2one("marketplace.settlement", required=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one(related="settlement_id.company_id", store=True)
-    currency_id = fields.Many2one(related="settlement_id.currency_id")
-    ref = fields.Char(string="Marketplace ID")
-    name = fields.Char(string="Product")
-    ean = fields.Char(string="EAN")
-    quantity = fields.Float()
-    price = fields.Monetary(string="Unit Price")
-    commission = fields.Monetary()
-    shipping_cost = fields.Monetary(string="Shipping")
-
-
-class SaleOrder(models.Model):
-    _inherit = "sale.order"
-
-    marketplace_settlement_ids = fields.One2many(
-        "marketplace.settlement", "sale_order_id", string="Settlements", groups=MARKETPLACE_USERS)
-    marketplace_commission = fields.Monetary(
-        string="Marketplace Commission", compute="_compute_marketplace_payout", currency_field="currency_id",
-        groups=MARKETPLACE_USERS)
-    marketplace_payout = fields.Monetary(
-        string="Marketplace Payout", compute="_compute_marketplace_payout", currency_field="currency_id",
-        groups=MARKETPLACE_USERS)
-
-    @api.depends("marketplace_settlement_ids.commission", "marketplace_settlement_ids.total")
-    def _compute_marketplace_payout(self):
-        for order in self:
-            order.marketplace_commission = sum(order.marketplace_settlement_ids.mapped("commission"))
-            order.marketplace_payout = sum(order.marketplace_settlement_ids.mapped("total"))
-
-
-class MarketplaceAccount(models.Model):
-    _inherit = "marketplace.account"
-
-    settlement_count = fields.Integer(compute="_compute_settlement_count")
-
-    def _compute_settlement_count(self):
-        counts = dict(self.env["marketplace.settlement"]._read_group(
-            [("account_id", "in", self.ids)], ["account_id"], ["__count"]))
-        for account in self:
-            account.settlement_count = counts.get(account, 0)
-
-    @guard(USER)
-    def action_view_settlements(self):
-        """The settlements of these accounts."""
-        action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_settlement")
-        action["domain"] = [("account_id", "in", self.ids)]
-        return action

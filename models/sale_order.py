@@ -107,21 +107,20 @@ class SaleOrder(models.Model):
                 number=order.number, odoo=self.amount_total, marketplace=order.grand_total))
 
 
-class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+class SaleOrderSettlement(models.Model):
+    _inherit = "sale.order"
 
-    marketplace_line_ref = fields.Char(
-        string="Marketplace Line ID", readonly=True, copy=False, groups=MARKETPLACE_USERS,
-        help="The marketplace's id of this line, sent back when the line ships.")
+    marketplace_settlement_ids = fields.One2many(
+        "marketplace.settlement", "sale_order_id", string="Settlements", groups=MARKETPLACE_USERS)
+    marketplace_commission = fields.Monetary(
+        string="Marketplace Commission", compute="_compute_marketplace_payout", currency_field="currency_id",
+        groups=MARKETPLACE_USERS)
+    marketplace_payout = fields.Monetary(
+        string="Marketplace Payout", compute="_compute_marketplace_payout", currency_field="currency_id",
+        groups=MARKETPLACE_USERS)
 
-    def _compute_tax_id(self):
-        """Marketplace prices are what the buyer paid: on a marketplace order every tax is
-        included in the price, so that the order totals exactly the marketplace's amounts."""
-        super()._compute_tax_id()
-        Tax = self.env["account.tax"]
-        included = {}
-        for line in self.filtered(lambda line: line.order_id.marketplace_account_id and line.tax_id):
-            taxes = line.tax_id._origin  # lines being created hold new-record copies of their taxes
-            if taxes not in included:
-                included[taxes] = Tax._marketplace_price_included(taxes)
-            line.tax_id = included[taxes]
+    @api.depends("marketplace_settlement_ids.commission", "marketplace_settlement_ids.total")
+    def _compute_marketplace_payout(self):
+        for order in self:
+            order.marketplace_commission = sum(order.marketplace_settlement_ids.mapped("commission"))
+            order.marketplace_payout = sum(order.marketplace_settlement_ids.mapped("total"))

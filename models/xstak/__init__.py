@@ -1,0 +1,2 @@
+from . import marketplace_xstak_location
+from . import marketplace_account
