@@ -152,11 +152,11 @@ class MarketplaceAccount(models.Model):
 
     # Orders
     warehouse_id = fields.Many2one(
-        "stock.warehouse", string="Warehouse", check_company=True,
+        "stock.warehouse", check_company=True,
         default=lambda self: self._default_warehouse(),
         help="Marketplace orders ship from this warehouse.")
     pricelist_id = fields.Many2one(
-        "product.pricelist", string="Pricelist", check_company=True,
+        "product.pricelist", check_company=True,
         default=lambda self: self._default_pricelist(),
         help="Gives the currency of marketplace orders, which keep the marketplace's prices.")
     team_id = fields.Many2one(
@@ -167,11 +167,11 @@ class MarketplaceAccount(models.Model):
         domain="[('share', '=', False)]", tracking=True,
         help="Salesperson of the imported orders; receives an activity when something needs a person.")
     shipping_product_id = fields.Many2one(
-        "product.product", string="Shipping Product", check_company=True,
+        "product.product", check_company=True,
         default=lambda self: self.env.ref("marketplace_connector.product_marketplace_shipping", False),
         help="Product of the line that carries what the buyer paid for shipping.")
     discount_product_id = fields.Many2one(
-        "product.product", string="Discount Product", check_company=True,
+        "product.product", check_company=True,
         default=lambda self: self.env.ref("marketplace_connector.product_marketplace_discount", False),
         help="Product of the line that carries the discount the marketplace gave (a negative price).")
     auto_confirm = fields.Boolean(
@@ -205,7 +205,7 @@ class MarketplaceAccount(models.Model):
         string="Send Tracking", default=True,
         help="Validating the delivery of a marketplace order sends its tracking reference.")
     upload_invoices = fields.Boolean(
-        string="Upload Invoices", default=True,
+        default=True,
         help="Posting the invoice of a marketplace order uploads its PDF to the marketplace.")
 
     # Counters for the smart buttons

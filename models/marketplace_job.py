@@ -102,7 +102,7 @@ class MarketplaceJob(models.Model):
 
     name = fields.Char(required=True, readonly=True)
     account_id = fields.Many2one(
-        "marketplace.account", string="Account", required=True, readonly=True, index=True,
+        "marketplace.account", required=True, readonly=True, index=True,
         ondelete="cascade", check_company=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True, precompute=True)
     marketplace = fields.Selection(related="account_id.marketplace", store=True, precompute=True)

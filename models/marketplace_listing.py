@@ -11,11 +11,11 @@ class MarketplaceListing(models.Model):
     _check_company_auto = True
 
     product_id = fields.Many2one(
-        "product.product", string="Product", required=True, index=True, ondelete="cascade", check_company=True)
+        "product.product", required=True, index=True, ondelete="cascade", check_company=True)
     product_tmpl_id = fields.Many2one(
         related="product_id.product_tmpl_id", store=True, index=True, string="Product Template")
     account_id = fields.Many2one(
-        "marketplace.account", string="Account", required=True, index=True, ondelete="cascade",
+        "marketplace.account", required=True, index=True, ondelete="cascade",
         check_company=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True, precompute=True)
     marketplace = fields.Selection(related="account_id.marketplace", store=True)

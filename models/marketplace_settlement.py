@@ -16,18 +16,18 @@ class MarketplaceSettlement(models.Model):
     _rec_name = "billing_number"
 
     account_id = fields.Many2one(
-        "marketplace.account", string="Account", required=True, index=True, ondelete="cascade", check_company=True)
+        "marketplace.account", required=True, index=True, ondelete="cascade", check_company=True)
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True, precompute=True)
     currency_id = fields.Many2one(
         "res.currency", compute="_compute_currency_id",
         help="The marketplace's currency: the one of the account's pricelist.")
     ref = fields.Char(string="Marketplace ID", required=True, readonly=True)
     billing_number = fields.Char(readonly=True, index=True)
-    payment_order = fields.Char(string="Payment Order", readonly=True, index=True)
+    payment_order = fields.Char(readonly=True, index=True)
     concept = fields.Char(readonly=True)
     payment_date = fields.Datetime(readonly=True)
     order_number = fields.Char(string="Marketplace Order Number", readonly=True, index=True)
-    sale_order_id = fields.Many2one("sale.order", string="Sale Order", readonly=True, index=True, check_company=True)
+    sale_order_id = fields.Many2one("sale.order", readonly=True, index=True, check_company=True)
     gross_amount = fields.Monetary(string="Sales", readonly=True, aggregator="sum",
                                    help="What the buyers paid for the lines and shipping.")
     commission = fields.Monetary(readonly=True, aggregator="sum")

@@ -18,16 +18,16 @@ class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     marketplace_account_id = fields.Many2one(
-        "marketplace.account", string="Marketplace Account", readonly=True, copy=False, index=True,
+        "marketplace.account", readonly=True, copy=False, index=True,
         check_company=True, groups=MARKETPLACE_USERS)
     marketplace = fields.Selection(related="marketplace_account_id.marketplace", store=True, groups=MARKETPLACE_USERS)
     marketplace_order_ref = fields.Char(
         string="Marketplace Order ID", readonly=True, copy=False, index=True, groups=MARKETPLACE_USERS,
         help="The marketplace's own id of the order.")
     marketplace_order_number = fields.Char(
-        string="Marketplace Order Number", readonly=True, copy=False, index=True, groups=MARKETPLACE_USERS,
+        readonly=True, copy=False, index=True, groups=MARKETPLACE_USERS,
         help="The order number the marketplace shows to the seller and the buyer.")
-    marketplace_status = fields.Char(string="Marketplace Status", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketplace_status = fields.Char(readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketplace_channel = fields.Char(string="Sales Channel", readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketplace_delivery_type = fields.Char(
         string="Delivery Type", readonly=True, copy=False, groups=MARKETPLACE_USERS)
@@ -113,10 +113,10 @@ class SaleOrderSettlement(models.Model):
     marketplace_settlement_ids = fields.One2many(
         "marketplace.settlement", "sale_order_id", string="Settlements", groups=MARKETPLACE_USERS)
     marketplace_commission = fields.Monetary(
-        string="Marketplace Commission", compute="_compute_marketplace_payout", currency_field="currency_id",
+        compute="_compute_marketplace_payout", currency_field="currency_id",
         groups=MARKETPLACE_USERS)
     marketplace_payout = fields.Monetary(
-        string="Marketplace Payout", compute="_compute_marketplace_payout", currency_field="currency_id",
+        compute="_compute_marketplace_payout", currency_field="currency_id",
         groups=MARKETPLACE_USERS)
 
     @api.depends("marketplace_settlement_ids.commission", "marketplace_settlement_ids.total")

@@ -13,7 +13,7 @@ class SaleOrderLine(models.Model):
     def _compute_tax_id(self):
         """Marketplace prices are what the buyer paid: on a marketplace order every tax is
         included in the price, so that the order totals exactly the marketplace's amounts."""
-        super()._compute_tax_id()
+        res = super()._compute_tax_id()
         Tax = self.env["account.tax"]
         included = {}
         for line in self.filtered(lambda line: line.order_id.marketplace_account_id and line.tax_id):
@@ -21,6 +21,7 @@ class SaleOrderLine(models.Model):
             if taxes not in included:
                 included[taxes] = Tax._marketplace_price_included(taxes)
             line.tax_id = included[taxes]
+        return res
 
 
 class SaleOrderLineShipment(models.Model):

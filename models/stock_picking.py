@@ -22,7 +22,7 @@ class StockPicking(models.Model):
         string="Marketplace Tracking", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS,
         help="Whether the marketplace was told what this delivery shipped.")
     marketplace_label_id = fields.Many2one(
-        "ir.attachment", string="Marketplace Label", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS)
+        "ir.attachment", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS)
     marketplace_label_error = fields.Char(
         string="Label Problem", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS)
 

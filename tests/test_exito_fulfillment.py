@@ -107,6 +107,27 @@ class TestExitoFulfillment(MarketplaceCase):
         self.assertEqual(len(self.tracking_calls()), 2)
         self.assertEqual(picking.marketplace_tracking_state, "sent")
 
+    def test_a_product_refused_without_a_message_is_named_in_the_user_language(self):
+        self.env["res.lang"]._activate_lang("es_CO")
+        self.env["ir.module.module"]._load_module_terms(["marketplace_connector"], ["es_CO"])
+        order = self.import_order()
+
+        def refused(request):
+            ref = json.loads(request.body)["products"][0]
+            return 200, {}, json.dumps({"status": "Created", "errors": 1, "updates": 0, "total": 1, "products": [
+                {"idOrder": int(order.marketplace_order_ref), "idProduct": int(ref), "status": "Rejected"}]})
+
+        self.http.add_callback(responses.PATCH, f"{EXITO_URL}/dev/api/orders/{order.marketplace_order_ref}/tracking",
+                               callback=refused)
+        picking = order.picking_ids
+        picking.write({"carrier_id": self.carrier.id, "carrier_tracking_ref": "GUIA-5"})
+        self.validate(picking)
+        self.Job.with_context(lang="es_CO")._run_due_jobs(account_ids=self.account.ids)
+        ref = self.tracking_calls()[0]["products"][0]
+        self.assertEqual(picking.marketplace_tracking_state, "error")
+        self.assertIn(f"El producto {ref} no se actualizó (Rejected).", picking.message_ids[0].body)
+        self.assertIn(f"El producto {ref} no se actualizó (Rejected).", picking.activity_ids.note)
+
     def test_missing_tracking_reference_fails_with_a_message_and_goes_once_it_is_set(self):
         order = self.import_order()
         self.http.add_callback(responses.PATCH, f"{EXITO_URL}/dev/api/orders/{order.marketplace_order_ref}/tracking",

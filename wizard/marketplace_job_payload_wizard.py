@@ -10,7 +10,7 @@ class MarketplaceJobPayloadWizard(models.TransientModel):
     _name = "marketplace.job.payload.wizard"
     _description = "Correct the Payload of a Marketplace Job"
 
-    job_id = fields.Many2one("marketplace.job", string="Job", required=True, ondelete="cascade")
+    job_id = fields.Many2one("marketplace.job", required=True, ondelete="cascade")
     payload_text = fields.Text(
         string="Payload", compute="_compute_payload_text", store=True, readonly=False, compute_sudo=False,
         help="The data the job works on, as JSON.")

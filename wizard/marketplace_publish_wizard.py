@@ -10,7 +10,7 @@ class MarketplacePublishWizard(models.TransientModel):
     _description = "Publish Products on a Marketplace"
 
     account_id = fields.Many2one(
-        "marketplace.account", string="Account", required=True,
+        "marketplace.account", required=True,
         domain="[('marketplace', 'in', ('exito', 'marketful'))]")
     marketplace = fields.Selection(related="account_id.marketplace")
     product_ids = fields.Many2many("product.product", string="Products", required=True)

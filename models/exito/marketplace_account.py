@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ...marketplaces.base import Problem
 from ...marketplaces.exito import const as exito_const
 from ...marketplaces.exito import mapping as exito_mapping
 from ...marketplaces.records import OrderQuery, Shipment
@@ -35,10 +36,10 @@ class MarketplaceAccount(models.Model):
 
     # Callbacks: Éxito calls these URLs with Basic auth (seed: notifyproduct, notifyoffer).
     callback_username = fields.Char(
-        string="Callback Username", groups="base.group_system", copy=False,
+        groups="base.group_system", copy=False,
         help="User name Éxito sends (Basic auth) when it calls the callback URLs.")
     callback_password = fields.Char(
-        string="Callback Password", groups="base.group_system", copy=False,
+        groups="base.group_system", copy=False,
         help="Password Éxito sends (Basic auth) when it calls the callback URLs.")
     exito_notifyproduct_url = fields.Char(
         string="Moderation Callback URL", compute="_compute_callback_urls", groups="base.group_system")
@@ -47,7 +48,7 @@ class MarketplaceAccount(models.Model):
 
     # Settlements
     import_settlements = fields.Boolean(
-        string="Import Settlements", default=True,
+        default=True,
         help="A scheduled action reads the marketplace's billing documents (commissions, payouts).")
 
     @api.depends("callback_token", "marketplace")
@@ -131,11 +132,13 @@ class MarketplaceAccount(models.Model):
                           tracking=shipment.tracking, carrier=carrier, marketplace=self._marketplace_label(),
                           count=len(sent))
         if result.errors:
-            body += " " + self.env._("Refused: %(errors)s", errors="; ".join(result.errors))
+            errors = "; ".join(self.env._(error.template, **error.params) if isinstance(error, Problem) else error
+                               for error in result.errors)
+            body += " " + self.env._("Refused: %(errors)s", errors=errors)
             picking.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=self._responsible().id,
                 summary=self.env._("Tracking refused by %(marketplace)s", marketplace=self._marketplace_label()),
-                note="; ".join(result.errors))
+                note=errors)
         picking.message_post(body=body)
         return None
 

@@ -11,7 +11,7 @@ class DeliveryCarrier(models.Model):
         string="Carrier on Marketful", help="Marketful's carrier_name for orders shipped with this carrier.")
     marketful_shipping_type = fields.Selection(
         selection=lambda self: self.env["marketplace.account"]._fields["marketful_shipping_type"].selection,
-        string="Marketful Shipping Type", help="Marketful's tipo_envio for orders shipped with this carrier.")
+        help="Marketful's tipo_envio for orders shipped with this carrier.")
 
     @api.model
     def _marketful_find(self, name, company):

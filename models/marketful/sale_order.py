@@ -21,14 +21,14 @@ class SaleOrder(models.Model):
         string="Marketful Fulfillment", readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_order_ref = fields.Char(
         string="Marketful Order ID", readonly=True, copy=False, index="btree_not_null", groups=MARKETPLACE_USERS)
-    marketful_channel = fields.Char(string="Marketful Channel", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+    marketful_channel = fields.Char(readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_number = fields.Char(
         string="Marketful Order Number", readonly=True, copy=False, index="btree_not_null", groups=MARKETPLACE_USERS)
     marketful_status = fields.Char(string="Status on Marketful", readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_label_url = fields.Char(string="Marketful Label", readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_event_ids = fields.Json(readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_problem = fields.Text(
-        string="Marketful Problem", compute="_compute_marketful_problem", groups=MARKETPLACE_USERS,
+        compute="_compute_marketful_problem", groups=MARKETPLACE_USERS,
         help="Why the order could not be sent to Marketful yet (the job retries by itself).")
 
     @api.depends("marketful_state")

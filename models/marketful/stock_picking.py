@@ -15,13 +15,13 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     marketful_account_id = fields.Many2one(
-        "marketplace.account", string="Marketful Account", compute="_compute_marketful_account_id",
+        "marketplace.account", compute="_compute_marketful_account_id",
         groups=MARKETPLACE_USERS, help="The Marketful account whose warehouse receives this transfer.")
     marketful_entry_state = fields.Selection(
         selection=[("to_send", "To Announce"), ("sent", "Announced"), ("refused", "Refused")],
         string="Marketful Entry", readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_entry_token = fields.Char(
-        string="Marketful Entry Token", readonly=True, copy=False, groups=MARKETPLACE_USERS)
+        readonly=True, copy=False, groups=MARKETPLACE_USERS)
     marketful_entry_rejected = fields.Text(
         string="Items Marketful Refused", readonly=True, copy=False, groups=MARKETPLACE_USERS,
         help="SKUs Marketful does not know (or has no stock of) in the last entry order sent.")

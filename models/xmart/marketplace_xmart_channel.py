@@ -18,7 +18,7 @@ class XmartChannel(models.Model):
                            help="The channel's id on X-Mart (chosen by the seller when it is created).")
     name = fields.Char(required=True)
     reference_name = fields.Char(help="X-Mart's channelReferenceName.")
-    brand_id = fields.Many2one("marketplace.xmart.brand", string="Brand", required=True, check_company=True)
+    brand_id = fields.Many2one("marketplace.xmart.brand", required=True, check_company=True)
     list_ids = fields.One2many("marketplace.xmart.list", "channel_id", string="Lists")
 
     _sql_constraints = [("account_xmart_uniq", "unique(account_id, xmart_id)", "Channel ids are unique per account.")]

@@ -20,7 +20,7 @@ class XmartList(models.Model):
     channel_id = fields.Many2one("marketplace.xmart.channel", string="Sales Channel", required=True,
                                  ondelete="cascade", check_company=True)
     store_id = fields.Many2one(
-        "marketplace.xmart.store", string="Store", required=True, check_company=True,
+        "marketplace.xmart.store", required=True, check_company=True,
         help="The list sells this store's stock (its warehouse's free quantity).")
     name = fields.Char(required=True)
     xmart_id = fields.Char(string="X-Mart List ID", readonly=True, copy=False)

@@ -14,7 +14,7 @@ class XmartSchedule(models.Model):
     store_id = fields.Many2one("marketplace.xmart.store", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="store_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
-    channel_id = fields.Many2one("marketplace.xmart.channel", string="Channel", required=True, ondelete="cascade")
+    channel_id = fields.Many2one("marketplace.xmart.channel", required=True, ondelete="cascade")
     day = fields.Selection(WEEKDAY_SELECTION, required=True, default="MONDAY")
     open_from = fields.Float(string="From", default=8.0)
     open_to = fields.Float(string="To", default=21.0)

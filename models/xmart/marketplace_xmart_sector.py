@@ -11,7 +11,7 @@ class XmartSector(models.Model):
 
     latitude = fields.Float(digits=(10, 7))
     longitude = fields.Float(digits=(10, 7))
-    city_id = fields.Many2one("marketplace.xmart.city", string="City", required=True, ondelete="cascade",
+    city_id = fields.Many2one("marketplace.xmart.city", required=True, ondelete="cascade",
                               check_company=True)
 
     _sql_constraints = [("city_name_uniq", "unique(city_id, name)", "This sector is already in the city.")]

@@ -33,21 +33,21 @@ class XmartStore(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     xmart_id = fields.Char(string="X-Mart Store ID", readonly=True, copy=False, index=True,
                            help="Given by X-Mart when the store is first saved.")
-    brand_id = fields.Many2one("marketplace.xmart.brand", string="Brand", required=True, check_company=True)
+    brand_id = fields.Many2one("marketplace.xmart.brand", required=True, check_company=True)
     code = fields.Char(string="Store Code", required=True)
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
     status = fields.Selection([("ACTIVE", "Active"), ("INACTIVE", "Inactive")], default="ACTIVE", required=True,
                               readonly=True, help="The store's status on X-Mart (change it with the buttons).")
-    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", check_company=True,
+    warehouse_id = fields.Many2one("stock.warehouse", check_company=True,
                                    help="Orders of this store are made in this warehouse; lists take its stock.")
-    city_id = fields.Many2one("marketplace.xmart.city", string="City", check_company=True)
-    sector_id = fields.Many2one("marketplace.xmart.sector", string="Sector", check_company=True,
+    city_id = fields.Many2one("marketplace.xmart.city", check_company=True)
+    sector_id = fields.Many2one("marketplace.xmart.sector", check_company=True,
                                 domain="[('city_id', '=', city_id)]")
     zone_ids = fields.Many2many("marketplace.xmart.zone", "marketplace_xmart_store_zone_rel", "store_id", "zone_id",
                                 string="Coverage Zones", check_company=True)
-    delivery = fields.Boolean(string="Delivery", default=True)
-    pickup = fields.Boolean(string="Pickup", default=True)
+    delivery = fields.Boolean(default=True)
+    pickup = fields.Boolean(default=True)
     channel_ids = fields.Many2many("marketplace.xmart.channel", string="Sales Channels", check_company=True)
     schedule_ids = fields.One2many("marketplace.xmart.schedule", "store_id", string="Schedules")
     phone = fields.Char()

@@ -12,7 +12,7 @@ class XmartZone(models.Model):
     _order = "city_id, name"
 
     code = fields.Char(required=True)
-    city_id = fields.Many2one("marketplace.xmart.city", string="City", check_company=True)
+    city_id = fields.Many2one("marketplace.xmart.city", check_company=True)
     polygons = fields.Json(help="Lists of [longitude, latitude] points, one list per polygon.")
     point_count = fields.Integer(string="Points", compute="_compute_point_count")
     store_ids = fields.Many2many(

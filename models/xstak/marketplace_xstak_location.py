@@ -11,8 +11,8 @@ class MarketplaceXstakLocation(models.Model):
     account_id = fields.Many2one("marketplace.account", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
     location_id = fields.Char(string="Location ID", required=True, help="XStak's locationId.")
-    location_code = fields.Integer(string="Location Code", help="XStak's location_code, when it has one.")
-    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", required=True, check_company=True)
+    location_code = fields.Integer(help="XStak's location_code, when it has one.")
+    warehouse_id = fields.Many2one("stock.warehouse", required=True, check_company=True)
 
     _sql_constraints = [
         ("account_location_uniq", "unique(account_id, location_id)", "This XStak location is already mapped."),
