@@ -86,14 +86,18 @@ EOF
 if [ -n "$ODOO_SUITES" ]; then
     say "Odoo's own tests of the modules the module extends, with the module installed"
     # Every at_install and post_install test of these modules, run once all installed modules are
-    # loaded (scripts/odoo_after_install_tests.py says why). The two excluded tests fail the same
-    # way on the template without this module: sale's at_install test of delivered quantities
-    # (sale_stock computes them from moves) and stock's of a multi-edit of move lines (stock_account's
-    # write takes no quant id there). Browser tours run (Chromium): a skipped one fails the step.
+    # loaded (scripts/odoo_after_install_tests.py says why). Browser tours run (Chromium). Excluded,
+    # each measured failing the same way without this module: sale's at_install test of delivered
+    # quantities (sale_stock computes them from moves); stock's of a multi-edit of move lines
+    # (stock_account's write takes no quant id there); product's pricelist auto-creation, whose setup
+    # changes the company's currency (refused once Odoo's demo invoices exist); stock's route diagram
+    # tour, which expects one warehouse (the demo's Marketful warehouse is a second one: with two, Odoo
+    # opens a wizard first; measured on the demo template with a second warehouse).
     started=$SECONDS
     port=$("$VENV/bin/python" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
     tags=$(printf '/%s,' ${ODOO_SUITES//,/ })
     tags+="-/sale:TestSaleFlow.test_qty_delivered,-/stock:StockMoveLine.test_multi_edit_quant_and_lot"
+    tags+=",-/product:TestPricelistAutoCreation,-/stock:TestStockReportTour.test_stock_route_diagram_report"
     (cd "$REPORT_DIR" && "$VENV/bin/python" "$REPO_DIR/scripts/odoo_after_install_tests.py" -c "$ODOO_CONF" \
         -d "$SUITES_DB" --http-port="$port" --test-tags="$tags" --stop-after-init --log-level=warn \
         --log-handler=odoo.tests.result:INFO --log-handler=odoo.tests.stats:DEBUG) >"$REPORT_DIR/odoo-suites.log" 2>&1 \
