@@ -457,6 +457,22 @@ class MarketplaceAccount(models.Model):
             # The chatter says that the URLs changed, never what they are.
             account.message_post(body=self.env._("New callback URLs: the previous ones no longer work."))
 
+    def _callback_url(self, marketplace, route):
+        """The URL the marketplace calls on ``route`` for this account (under its random token,
+        never a database id), or False when the account is not of ``marketplace`` or has no token.
+        The URL authenticates its caller: only system administrators may read it.
+
+        :param str marketplace: the ``marketplace`` of the routes (``controllers/<marketplace>.py``)
+        :param str route: the path after the token
+        :rtype: str or bool
+        """
+        self.ensure_one()
+        account = self.sudo()
+        if account.marketplace != marketplace or not account.callback_token:
+            return False
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        return f"{base_url}/marketplace/{marketplace}/{account.callback_token}/{route}"
+
     def _notification(self, title, message, kind):
         return {
             "type": "ir.actions.client",

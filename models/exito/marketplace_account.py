@@ -53,12 +53,9 @@ class MarketplaceAccount(models.Model):
 
     @api.depends("callback_token", "marketplace")
     def _compute_callback_urls(self):
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:
-            prefix = f"{base_url}/marketplace/exito/{account.callback_token}"
-            active = account.marketplace == "exito" and account.callback_token
-            account.exito_notifyproduct_url = active and f"{prefix}/notifyproduct"
-            account.exito_notifyoffer_url = active and f"{prefix}/notifyoffer"
+            account.exito_notifyproduct_url = account._callback_url("exito", "notifyproduct")
+            account.exito_notifyoffer_url = account._callback_url("exito", "notifyoffer")
 
     def _get_client_params(self):
         params = super()._get_client_params()

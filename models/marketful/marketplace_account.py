@@ -81,11 +81,7 @@ class MarketplaceAccount(models.Model):
 
     def _marketful_webhook_url(self, topic):
         """The URL Marketful calls for ``topic`` (a random token, never a database id)."""
-        account = self.sudo()
-        if account.marketplace != "marketful" or not account.callback_token or topic not in WEBHOOK_ROUTES:
-            return False
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        return f"{base_url}/marketplace/marketful/{account.callback_token}/{WEBHOOK_ROUTES[topic]}"
+        return topic in WEBHOOK_ROUTES and self._callback_url("marketful", WEBHOOK_ROUTES[topic])
 
     @api.model
     def _credential_fields(self):

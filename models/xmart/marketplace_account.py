@@ -65,10 +65,8 @@ class MarketplaceAccount(models.Model):
 
     @api.depends("callback_token", "marketplace")
     def _compute_xmart_webhook_url(self):
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for account in self:
-            account.xmart_webhook_url = (account.marketplace == "xmart" and account.callback_token
-                                         and f"{base_url}/marketplace/xmart/{account.callback_token}/orders")
+            account.xmart_webhook_url = account._callback_url("xmart", "orders")
 
     @api.model
     def _credential_fields(self):
