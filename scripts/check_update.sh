@@ -99,7 +99,7 @@ db, out, host, user, columns_file = sys.argv[1:]
 cr = psycopg2.connect(dbname=db, host=host, user=user).cursor()
 # Stored fields of the module's models (not wizards) and fields it adds to other models.
 cr.execute("""
-    SELECT m.model, f.name, c.column_name IS NOT NULL
+    SELECT m.model, f.name, f.ttype, c.column_name IS NOT NULL
       FROM ir_model_fields f JOIN ir_model m ON m.id = f.model_id
       JOIN ir_model_data d ON d.model = 'ir.model.fields' AND d.res_id = f.id AND d.module = 'marketplace_connector'
       LEFT JOIN information_schema.columns c
@@ -109,8 +109,12 @@ cr.execute("""
        AND f.name NOT IN ('write_date', 'write_uid')
      ORDER BY m.model, f.name""")
 fields = {}  # (model, field) -> "column" or "attachment" (a stored binary field without a column)
-for model, name, has_column in cr.fetchall():
-    fields[model, name] = "column" if has_column else "attachment"
+for model, name, ttype, has_column in cr.fetchall():
+    if has_column:
+        fields[model, name] = "column"
+    elif ttype == "binary":
+        fields[model, name] = "attachment"
+    # other fields without a column belong to abstract models (mixins), whose models have their own rows
 if not os.path.exists(columns_file):  # the snapshot before the update fixes what is compared
     with open(columns_file, "w") as file:
         file.writelines(f"{model}|{name}|{kind}\n" for (model, name), kind in sorted(fields.items()))
