@@ -2,7 +2,9 @@
 
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, ValidationError
+
+from .base import PayloadError, _
 
 
 def id_text(value):
@@ -28,3 +30,22 @@ def describe_validation_error(error):
         where = ".".join(str(part) for part in problem["loc"]) or "payload"
         parts.append(f"{where}: {problem['msg']}")
     return "; ".join(parts)
+
+
+def validate_order(model, payload, marketplace, number_of):
+    """The opening of every ``order_from_payload``: ``payload`` validated against ``model``.
+
+    :param model: the pydantic model of the marketplace's order
+    :param payload: the decoded order, as the marketplace sent it
+    :param str marketplace: the marketplace's label, for the message
+    :param number_of: ``payload -> str`` the order's number as the payload gives it, for the message
+    :raise PayloadError: naming the order and every problem, when ``payload`` is not an object or
+        does not validate
+    """
+    if not isinstance(payload, dict):
+        raise PayloadError(_("%(marketplace)s: the order is not a JSON object."), marketplace=marketplace)
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        raise PayloadError(_("%(marketplace)s order %(number)s: %(problems)s"), marketplace=marketplace,
+                           number=number_of(payload) or "?", problems=describe_validation_error(error)) from error

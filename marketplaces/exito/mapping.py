@@ -21,7 +21,7 @@ from ..records import (
     Settlement,
     SettlementLine,
 )
-from ..schemas import describe_validation_error
+from ..schemas import describe_validation_error, validate_order
 from . import const
 from .schemas import ExitoBilling, ExitoModerationNotice, ExitoOfferNotice, ExitoOrder
 
@@ -72,14 +72,8 @@ def order_from_payload(payload):
     :raise PayloadError: when a field the import needs is missing or wrong, or when the lines
         do not add up to ``costTotalOrder``
     """
-    if not isinstance(payload, dict):
-        raise PayloadError(_("%(marketplace)s: the order is not a JSON object."), marketplace=const.LABEL)
-    try:
-        order = ExitoOrder.model_validate(payload)
-    except ValidationError as error:
-        number = payload.get("orderNumber") or payload.get("id") or "?"
-        raise PayloadError(_("%(marketplace)s order %(number)s: %(problems)s"), marketplace=const.LABEL,
-                           number=number, problems=describe_validation_error(error)) from error
+    order = validate_order(ExitoOrder, payload, const.LABEL,
+                           lambda payload: payload.get("orderNumber") or payload.get("id"))
 
     lines = [
         MarketOrderLine(

@@ -4,11 +4,9 @@ import hashlib
 import json
 from datetime import timezone
 
-from pydantic import ValidationError
-
 from ..base import PayloadError, _
 from ..records import Address, Buyer, MarketOrder, MarketOrderLine, RawOrder
-from ..schemas import describe_validation_error
+from ..schemas import validate_order
 from . import const
 from .schemas import ImotrizRecord
 
@@ -44,15 +42,8 @@ def order_from_payload(payload, country="CO"):
     :raise PayloadError: when a field the import needs is missing or wrong, or when the lines and
         shipping do not add up to ``order.total``
     """
-    if not isinstance(payload, dict):
-        raise PayloadError(_("%(marketplace)s: the order is not a JSON object."), marketplace=const.LABEL)
-    try:
-        record = ImotrizRecord.model_validate(payload)
-    except ValidationError as error:
-        order = _order_part(payload)
-        number = order.get("reference") or order.get("id") or "?"
-        raise PayloadError(_("%(marketplace)s order %(number)s: %(problems)s"), marketplace=const.LABEL,
-                           number=number, problems=describe_validation_error(error)) from error
+    record = validate_order(ImotrizRecord, payload, const.LABEL,
+                            lambda payload: _order_part(payload).get("reference") or _order_part(payload).get("id"))
 
     order, buyer = record.order, record.buyer
     number = order.reference or order.id

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..base import PayloadError, Problem, _
 from ..records import Address, Buyer, MarketOrder, MarketOrderLine, RawOrder
-from ..schemas import describe_validation_error
+from ..schemas import describe_validation_error, validate_order
 from . import const
 from .records import (
     Channel,
@@ -450,14 +450,8 @@ def order_from_payload(payload, country=""):
         not add up (an item's total, or the order's total) within ``TOTAL_TOLERANCE``
     :rtype: records.MarketOrder
     """
-    if not isinstance(payload, dict):
-        raise PayloadError(_("%(marketplace)s: the order is not a JSON object."), marketplace=const.LABEL)
-    try:
-        order = XmartOrder.model_validate(payload)
-    except ValidationError as error:
-        number = _text(payload.get("orderNumber") or payload.get("orderId")) or "?"
-        raise PayloadError(_("%(marketplace)s order %(number)s: %(problems)s"), marketplace=const.LABEL,
-                           number=number, problems=describe_validation_error(error)) from error
+    order = validate_order(XmartOrder, payload, const.LABEL,
+                           lambda payload: _text(payload.get("orderNumber") or payload.get("orderId")))
     number = order.orderNumber
     tolerance = const.TOTAL_TOLERANCE + 1e-9  # a cent exactly is still within
     for item in order.items:

@@ -4,11 +4,9 @@ import hashlib
 import json
 from datetime import timezone
 
-from pydantic import ValidationError
-
 from ..base import PayloadError, _
 from ..records import Address, Buyer, MarketOrder, MarketOrderLine, RawOrder
-from ..schemas import describe_validation_error
+from ..schemas import validate_order
 from . import const
 from .schemas import XstakOrder
 
@@ -52,14 +50,8 @@ def order_from_payload(payload):
     :raise PayloadError: when a field the import needs is missing or wrong, or when the lines and
         shipping do not add up to ``total_amount``
     """
-    if not isinstance(payload, dict):
-        raise PayloadError(_("%(marketplace)s: the order is not a JSON object."), marketplace=const.LABEL)
-    try:
-        order = XstakOrder.model_validate(payload)
-    except ValidationError as error:
-        number = payload.get("order_number") or payload.get("id") or "?"
-        raise PayloadError(_("%(marketplace)s order %(number)s: %(problems)s"), marketplace=const.LABEL,
-                           number=number, problems=describe_validation_error(error)) from error
+    order = validate_order(XstakOrder, payload, const.LABEL,
+                           lambda payload: payload.get("order_number") or payload.get("id"))
 
     lines = [
         MarketOrderLine(
