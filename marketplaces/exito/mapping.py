@@ -238,13 +238,7 @@ def validate_listing(listing):
             value=repr(listing.product_type), allowed=", ".join(const.PRODUCT_TYPES))
     if str(listing.shipping_size) not in const.SHIPPING_SIZES:
         add(_("Shipping size %(value)s: 1 to 5 is expected."), value=repr(listing.shipping_size))
-    for label, dimensions in ((_("Package"), listing.package), (_("Product"), listing.product)):
-        for name, value in ((_("height"), dimensions.height), (_("length"), dimensions.length),
-                            (_("width"), dimensions.width), (_("weight"), dimensions.weight)):
-            number = float(value or 0)
-            if not math.isfinite(number) or number <= 0 or not _DIMENSION_RE.match(format_dimension(number)):
-                add(_("%(what)s %(dimension)s %(value)s: a number above 0 with at most 2 decimals is expected."),
-                    what=label, dimension=name, value=f"{number:g}")
+    _dimension_problems(listing, add)
     if not listing.images:
         add(_("At least one image is needed."))
     if len(listing.images) > const.MAX_IMAGES:
@@ -263,17 +257,33 @@ def validate_listing(listing):
         if not str(key or "").strip() or not str(value or "").strip():
             add(_("Feature %(key)s: both the name and the value are needed."), key=repr(key))
     if listing.product_type == const.PRODUCT_TYPE_CLOTHING:
-        if not listing.parent_reference:
-            add(_("Clothing needs a parent reference shared by the variants."))
-        if not listing.size:
-            add(_("Clothing needs a size."))
-        elif len(listing.size) > const.SIZE_MAX or " " in listing.size:
-            add(_("Size %(value)s: at most %(max)s characters without spaces are expected."),
-                value=repr(listing.size), max=const.SIZE_MAX)
-        if listing.color not in const.CLOTHING_COLORS:
-            add(_("Color %(value)s: one of %(allowed)s is expected."),
-                value=repr(listing.color), allowed=", ".join(const.CLOTHING_COLORS))
+        _clothing_problems(listing, add)
     return list(dict.fromkeys(problems))
+
+
+def _dimension_problems(listing, add):
+    """``add`` a problem for each dimension of the package or the product Éxito would refuse."""
+    for label, dimensions in ((_("Package"), listing.package), (_("Product"), listing.product)):
+        for name, value in ((_("height"), dimensions.height), (_("length"), dimensions.length),
+                            (_("width"), dimensions.width), (_("weight"), dimensions.weight)):
+            number = float(value or 0)
+            if not math.isfinite(number) or number <= 0 or not _DIMENSION_RE.match(format_dimension(number)):
+                add(_("%(what)s %(dimension)s %(value)s: a number above 0 with at most 2 decimals is expected."),
+                    what=label, dimension=name, value=f"{number:g}")
+
+
+def _clothing_problems(listing, add):
+    """``add`` a problem for each rule of clothing listings (variants, size, color) it breaks."""
+    if not listing.parent_reference:
+        add(_("Clothing needs a parent reference shared by the variants."))
+    if not listing.size:
+        add(_("Clothing needs a size."))
+    elif len(listing.size) > const.SIZE_MAX or " " in listing.size:
+        add(_("Size %(value)s: at most %(max)s characters without spaces are expected."),
+            value=repr(listing.size), max=const.SIZE_MAX)
+    if listing.color not in const.CLOTHING_COLORS:
+        add(_("Color %(value)s: one of %(allowed)s is expected."),
+            value=repr(listing.color), allowed=", ".join(const.CLOTHING_COLORS))
 
 
 # -- catalog: offers --------------------------------------------------------------------------

@@ -226,10 +226,22 @@ def configuration_problems(stores, channels):
     :rtype: list[Problem]
     """
     problems = []
+    channel_ids = _channel_problems(channels, problems)
+    codes, store_ids = set(), set()
+    for store in stores:
+        _store_problems(store, channel_ids, codes, store_ids, problems)
+    return problems
 
+
+def _adder(problems):
     def add(template, **params):
         problems.append(Problem(template, params))
+    return add
 
+
+def _channel_problems(channels, problems):
+    """Append to ``problems`` what is wrong with ``channels``; return their ids."""
+    add = _adder(problems)
     channel_ids = set()
     for channel in channels:
         channel_id = _text(channel.channel_id)
@@ -244,48 +256,52 @@ def configuration_problems(stores, channels):
             add(_("Channel %(channel)s has no brand (vendor id)."), channel=channel_id)
         if any(not _text(ref.list_id) for ref in channel.lists):
             add(_("Channel %(channel)s names a list without a list id."), channel=channel_id)
-    codes, store_ids = set(), set()
-    for store in stores:
-        code = _text(store.code)
-        label = code or repr(store.name)
-        if not code:
-            add(_("Store %(store)s has no store code."), store=label)
-        elif code in codes:
-            add(_("Store code %(store)s is used by two stores."), store=code)
-        codes.add(code)
-        if _text(store.store_id):
-            if _text(store.store_id) in store_ids:
-                add(_("Store id %(id)s is used by two stores."), id=_text(store.store_id))
-            store_ids.add(_text(store.store_id))
-        if not store.name:
-            add(_("Store %(store)s has no name."), store=label)
-        if not _text(store.vendor_id):
-            add(_("Store %(store)s has no brand (vendor id)."), store=label)
-        if store.status not in const.STORE_STATUSES:
-            add(_("Store %(store)s: status %(status)s is not one of %(statuses)s."), store=label,
-                status=repr(store.status), statuses=", ".join(const.STORE_STATUSES))
-        unknown = [service for service in store.services if service not in const.STORE_SERVICES]
-        if unknown:
-            add(_("Store %(store)s: %(services)s is not a service (%(known)s)."), store=label,
-                services=", ".join(map(str, unknown)), known=", ".join(const.STORE_SERVICES))
-        named = {_text(entry.channel_id) for entry in store.schedules} | {_text(c) for c in store.channel_ids}
-        missing = sorted(named - channel_ids)
-        if missing:
-            add(_("Store %(store)s: channel %(channels)s is not among the channels sent."), store=label,
-                channels=", ".join(missing))
-        for entry in store.schedules:
-            problems.extend(_schedule_problems(entry.schedules, f"{label} / {_text(entry.channel_id)}"))
-        if not _finite(store.tax_rate, 0, 100):
-            add(_("Store %(store)s: tax rate %(value)s is not a percentage."), store=label, value=store.tax_rate)
-        for value in (store.delivery_fee, store.minimum_order):
-            if not _finite(value, 0):
-                add(_("Store %(store)s: amount %(value)s must be 0 or more."), store=label, value=value)
-        if store.latitude is not None and not _finite(store.latitude, -90, 90):
-            add(_("Store %(store)s: latitude %(value)s is not between -90 and 90."), store=label, value=store.latitude)
-        if store.longitude is not None and not _finite(store.longitude, -180, 180):
-            add(_("Store %(store)s: longitude %(value)s is not between -180 and 180."), store=label,
-                value=store.longitude)
-    return problems
+    return channel_ids
+
+
+def _store_problems(store, channel_ids, codes, store_ids, problems):
+    """Append to ``problems`` what is wrong with ``store``; ``codes`` and ``store_ids`` collect the
+    codes and ids of the stores seen so far (each must be unique)."""
+    add = _adder(problems)
+    code = _text(store.code)
+    label = code or repr(store.name)
+    if not code:
+        add(_("Store %(store)s has no store code."), store=label)
+    elif code in codes:
+        add(_("Store code %(store)s is used by two stores."), store=code)
+    codes.add(code)
+    if _text(store.store_id):
+        if _text(store.store_id) in store_ids:
+            add(_("Store id %(id)s is used by two stores."), id=_text(store.store_id))
+        store_ids.add(_text(store.store_id))
+    if not store.name:
+        add(_("Store %(store)s has no name."), store=label)
+    if not _text(store.vendor_id):
+        add(_("Store %(store)s has no brand (vendor id)."), store=label)
+    if store.status not in const.STORE_STATUSES:
+        add(_("Store %(store)s: status %(status)s is not one of %(statuses)s."), store=label,
+            status=repr(store.status), statuses=", ".join(const.STORE_STATUSES))
+    unknown = [service for service in store.services if service not in const.STORE_SERVICES]
+    if unknown:
+        add(_("Store %(store)s: %(services)s is not a service (%(known)s)."), store=label,
+            services=", ".join(map(str, unknown)), known=", ".join(const.STORE_SERVICES))
+    named = {_text(entry.channel_id) for entry in store.schedules} | {_text(c) for c in store.channel_ids}
+    missing = sorted(named - channel_ids)
+    if missing:
+        add(_("Store %(store)s: channel %(channels)s is not among the channels sent."), store=label,
+            channels=", ".join(missing))
+    for entry in store.schedules:
+        problems.extend(_schedule_problems(entry.schedules, f"{label} / {_text(entry.channel_id)}"))
+    if not _finite(store.tax_rate, 0, 100):
+        add(_("Store %(store)s: tax rate %(value)s is not a percentage."), store=label, value=store.tax_rate)
+    for value in (store.delivery_fee, store.minimum_order):
+        if not _finite(value, 0):
+            add(_("Store %(store)s: amount %(value)s must be 0 or more."), store=label, value=value)
+    if store.latitude is not None and not _finite(store.latitude, -90, 90):
+        add(_("Store %(store)s: latitude %(value)s is not between -90 and 90."), store=label, value=store.latitude)
+    if store.longitude is not None and not _finite(store.longitude, -180, 180):
+        add(_("Store %(store)s: longitude %(value)s is not between -180 and 180."), store=label,
+            value=store.longitude)
 
 
 # -- lists ----------------------------------------------------------------------------------------
@@ -453,25 +469,7 @@ def order_from_payload(payload, country=""):
     order = validate_order(XmartOrder, payload, const.LABEL,
                            lambda payload: _text(payload.get("orderNumber") or payload.get("orderId")))
     number = order.orderNumber
-    tolerance = const.TOTAL_TOLERANCE + 1e-9  # a cent exactly is still within
-    for item in order.items:
-        expected = item.quantity * (item.unitPrice + sum(modifier.price for modifier in item.modifiers or []))
-        if abs(expected - item.total) > tolerance:
-            raise PayloadError(
-                _("%(marketplace)s order %(number)s, item %(item)s: its total is %(total)s, but quantity × (unit "
-                  "price + modifiers) is %(expected)s."),
-                marketplace=const.LABEL, number=number, item=item.itemId, total=_amount_text(item.total),
-                expected=_amount_text(expected))
-    goods_total = sum(item.total for item in order.items)
-    shipping = order.deliveryFee or 0.0
-    discount = order.discount or 0.0
-    if abs(goods_total + shipping - discount - order.total) > tolerance:
-        raise PayloadError(
-            _("%(marketplace)s order %(number)s: the items (%(items)s) plus delivery (%(shipping)s) minus discount "
-              "(%(discount)s) make %(sum)s, but the order total is %(total)s."),
-            marketplace=const.LABEL, number=number, items=_amount_text(goods_total), shipping=_amount_text(shipping),
-            discount=_amount_text(discount), sum=_amount_text(goods_total + shipping - discount),
-            total=_amount_text(order.total))
+    goods_total, shipping, discount = _checked_amounts(order)
     country = (country or "").upper()
     shipping_address = order.shippingAddress if order.orderType != "PICKUP" else None
     if shipping_address:
@@ -501,6 +499,35 @@ def order_from_payload(payload, country=""):
 
 
 # -- webhook --------------------------------------------------------------------------------------
+
+
+def _checked_amounts(order):
+    """``(goods_total, shipping, discount)`` of a validated X-Mart order, once every item's total and
+    the order's total add up within ``TOTAL_TOLERANCE``.
+
+    :raise PayloadError: naming the item or the amounts that do not add up
+    """
+    number = order.orderNumber
+    tolerance = const.TOTAL_TOLERANCE + 1e-9  # a cent exactly is still within
+    for item in order.items:
+        expected = item.quantity * (item.unitPrice + sum(modifier.price for modifier in item.modifiers or []))
+        if abs(expected - item.total) > tolerance:
+            raise PayloadError(
+                _("%(marketplace)s order %(number)s, item %(item)s: its total is %(total)s, but quantity × (unit "
+                  "price + modifiers) is %(expected)s."),
+                marketplace=const.LABEL, number=number, item=item.itemId, total=_amount_text(item.total),
+                expected=_amount_text(expected))
+    goods_total = sum(item.total for item in order.items)
+    shipping = order.deliveryFee or 0.0
+    discount = order.discount or 0.0
+    if abs(goods_total + shipping - discount - order.total) > tolerance:
+        raise PayloadError(
+            _("%(marketplace)s order %(number)s: the items (%(items)s) plus delivery (%(shipping)s) minus discount "
+              "(%(discount)s) make %(sum)s, but the order total is %(total)s."),
+            marketplace=const.LABEL, number=number, items=_amount_text(goods_total), shipping=_amount_text(shipping),
+            discount=_amount_text(discount), sum=_amount_text(goods_total + shipping - discount),
+            total=_amount_text(order.total))
+    return goods_total, shipping, discount
 
 
 def _lenient_datetime(value):
