@@ -754,6 +754,15 @@ class MarketplaceAccountOrderImport(models.Model):
         """
         self.ensure_one()
         outcomes = {}
+        parsed = self._parse_order_jobs(jobs, outcomes)
+        ready, products = self._orders_ready_to_create(parsed, outcomes)
+        if ready:
+            self._create_sale_orders(ready, products)
+        return outcomes
+
+    def _parse_order_jobs(self, jobs, outcomes):
+        """The ``(job, MarketOrder)`` pairs of ``jobs`` whose order is not in Odoo yet; a job of an
+        order already imported is linked to its sale order, an unreadable one lands in ``outcomes``."""
         client = self._get_client()
         parsed = []
         for job in jobs:
@@ -761,16 +770,17 @@ class MarketplaceAccountOrderImport(models.Model):
                 parsed.append((job, client.parse_order(job.payload)))
             except MarketplaceError as error:
                 outcomes[job.id] = error
-
-        SaleOrder = self.env["sale.order"]
-        existing = SaleOrder._marketplace_find_orders(self, [order.ref for _job, order in parsed])
+        existing = self.env["sale.order"]._marketplace_find_orders(self, [order.ref for _job, order in parsed])
         for job, order in parsed:
             if order.ref in existing:
                 job._link_record(existing[order.ref])
-        parsed = [(job, order) for job, order in parsed if order.ref not in existing]
-        if not parsed:
-            return outcomes
+        return [(job, order) for job, order in parsed if order.ref not in existing]
 
+    def _orders_ready_to_create(self, parsed, outcomes):
+        """``(ready pairs, products of their lines)``: the orders whose configuration and products
+        are known; the others land in ``outcomes`` with what to fix."""
+        if not parsed:
+            return [], {}
         config_error = self._check_order_configuration(parsed[0][1])
         products = self.env["marketplace.listing"]._resolve_products(
             self, [line for _job, order in parsed for line in order.lines])
@@ -783,15 +793,16 @@ class MarketplaceAccountOrderImport(models.Model):
                 outcomes[job.id] = UserError(self._unknown_products_message(order, missing))
             else:
                 ready.append((job, order))
-        if not ready:
-            return outcomes
+        return ready, products
 
+    def _create_sale_orders(self, ready, products):
+        """Create (and confirm) the sale orders of the ``(job, MarketOrder)`` pairs in one batch."""
         buyers = self.env["res.partner"].with_context(tracking_disable=True)._marketplace_find_or_create_buyers(
             self, [order.buyer for _job, order in ready])
         # Like Odoo's own imports (base_import's "track history" option is off by default), orders
         # are created and confirmed without field tracking, creation logs, follower subscription
         # and "assigned to you" mails; each order gets one note saying where it came from.
-        SaleOrder = SaleOrder.with_context(tracking_disable=True)
+        SaleOrder = self.env["sale.order"].with_context(tracking_disable=True)
         vals_list = [
             self._prepare_sale_order_values(order, partner, shipping_partner, products)
             for (_job, order), (partner, shipping_partner) in zip(ready, buyers, strict=True)
@@ -819,7 +830,6 @@ class MarketplaceAccountOrderImport(models.Model):
         for (job, _order), sale_order in zip(ready, sale_orders, strict=True):
             job._link_record(sale_order)
         self.env["marketplace.settlement"]._marketplace_link_orders(self, sale_orders)
-        return outcomes
 
     def _has_analytic_distribution_models(self):
         return bool(self.env["account.analytic.distribution.model"].sudo().search_count(
