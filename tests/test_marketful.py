@@ -148,7 +148,7 @@ class TestMarketful(MarketfulCase):
         self.http.post(ORDERS_URL, status=400, json={"message": "Invalid order", "errors": ["items[0]: Item X"]})
         self.run_jobs()
         job = self.jobs_of("push_fulfillment")
-        self.assertEqual(job.state, "failed")
+        self.assertEqual(job.state, "dead", "a 400 can never succeed as it is: it gives up at once")
         self.assertIn("Invalid order", job.last_error)
         self.assertFalse(job.awaiting_answer_since, "Marketful answered: it kept nothing")
 
