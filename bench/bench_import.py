@@ -269,10 +269,10 @@ def verify_orders(registry, before, expected, lines, marketplace_account_id=None
 PROBES = [
     ("acquire due jobs (FOR UPDATE SKIP LOCKED)", 0, ("marketplace.job", "_acquire_due_jobs")),
     ("run handlers (incl. savepoint flush)", 0, ("marketplace.job", "_run_handler")),
-    ("fetch_orders jobs", 1, ("marketplace.job", "_handle_fetch_orders")),
+    ("fetch_orders jobs", 1, ("marketplace.job", "_run_receive_once_each")),
     ("HTTP GET page + validation", 2, "ExitoClient.get_orders_page"),
     ("store order payloads as jobs", 2, ("marketplace.account", "_enqueue_orders")),
-    ("import_order jobs", 1, ("marketplace.job", "_handle_import_order")),
+    ("import_order jobs", 1, ("marketplace.job", "_run_batch")),
     ("parse payloads (pydantic)", 2, "ExitoClient.parse_order"),
     ("resolve products", 2, ("marketplace.listing", "_resolve_products")),
     ("find or create buyers", 2, ("res.partner", "_marketplace_find_or_create_buyers")),

@@ -1,9 +1,12 @@
 """What every marketplace client shares: the HTTP session, timeouts, typed errors, redaction.
 
 Clients never retry by themselves: a failed call raises a typed error and the caller (the
-Odoo job spine) decides when to try again. ``retryable`` errors are the transient ones
-(timeouts, lost connections, 5xx, 429); ``retry_after`` carries the delay a marketplace asked
-for, in seconds.
+Odoo job spine) decides when to try again. An error's ``retryable`` says whether waiting can
+cure it: true for timeouts, lost connections, 5xx, 408, 409, 425 and 429 (the job backs off),
+false for an answer or a request that does not validate, a 404 and the other 4xx (the job gives up
+at once and tells a person what to fix; refused credentials and a setting missing on the
+marketplace's side are the account's problem, which the Odoo side handles on the account).
+``retry_after`` carries the delay a marketplace asked for, in seconds.
 """
 
 import email.utils
@@ -17,6 +20,9 @@ _logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30
 CONNECT_TIMEOUT = 10
+#: 4xx statuses that waiting can cure: Request Timeout, Conflict (the resource is changing), Too
+#: Early, Too Many Requests
+RETRYABLE_CLIENT_STATUSES = frozenset({408, 409, 425, 429})
 
 
 def _(message):
@@ -39,6 +45,17 @@ class Problem(str):
         return problem
 
 
+def is_retryable_status(status):
+    """Whether an HTTP error status may go away by waiting: 5xx, and the 4xx of
+    :data:`RETRYABLE_CLIENT_STATUSES`; every other status (no status, another 4xx) says the request
+    itself is wrong.
+
+    :param int status: an HTTP status, or ``None``
+    :rtype: bool
+    """
+    return status is not None and (status >= 500 or status in RETRYABLE_CLIENT_STATUSES)
+
+
 class MarketplaceError(Exception):
     """An exchange with a marketplace failed.
 
@@ -47,13 +64,17 @@ class MarketplaceError(Exception):
     :param str code: short machine code (``timeout``, ``auth``, ``bad_payload``, ...)
     :param int status: HTTP status of the answer, if there was one (placeholder ``%(status)s``)
     :param float retry_after: seconds the marketplace asked to wait before trying again
+    :param bool retryable: whether trying again later may succeed; when not given, the class
+        decides (its ``retryable`` attribute), or, for a class that leaves it to the answer
+        (``None``), :func:`is_retryable_status` of ``status``
     :param params: values of the other placeholders
     """
 
     code = "error"
-    retryable = False
+    #: True or False for every error of the class; None: decided by the status (:func:`is_retryable_status`)
+    retryable = None
 
-    def __init__(self, template, *, code=None, status=None, retry_after=None, **params):
+    def __init__(self, template, *, code=None, status=None, retry_after=None, retryable=None, **params):
         self.template = template
         self.params = dict(params, status=status) if status is not None else params
         self.message = template % self.params if self.params else template
@@ -61,6 +82,9 @@ class MarketplaceError(Exception):
         self.code = code or self.code
         self.status = status
         self.retry_after = retry_after
+        if retryable is None:
+            retryable = self.retryable if self.retryable is not None else is_retryable_status(status)
+        self.retryable = bool(retryable)
 
     def __str__(self):
         return self.message
@@ -80,21 +104,29 @@ class RateLimitError(TransientError):
 
 
 class AuthenticationError(MarketplaceError):
-    """The marketplace refused the credentials (401, or 403 where it means that)."""
+    """The marketplace refused the credentials (401, or 403 where it means that). Waiting cannot
+    cure it, but the job is not wrong, the account is: the Odoo side holds the account's calls
+    until a person pastes new credentials, then runs them again."""
 
     code = "auth"
+    retryable = False
 
 
 class RequestError(MarketplaceError):
-    """The marketplace refused the request itself (4xx other than auth and rate limit)."""
+    """The marketplace refused the request itself (4xx other than auth and rate limit), or the
+    client refused to send it (no status: what it would send is wrong). Retryable as its status
+    says (:func:`is_retryable_status`: a 409 is, a 400 or a 404 is not), unless raised with
+    ``retryable=``."""
 
     code = "bad_request"
 
 
 class PayloadError(MarketplaceError):
-    """The marketplace sent something this client cannot read (not JSON, missing fields)."""
+    """The marketplace sent something this client cannot read (not JSON, missing fields): reading
+    it again cannot make it valid."""
 
     code = "bad_payload"
+    retryable = False
 
 
 def parse_retry_after(value, now=None):

@@ -14,6 +14,7 @@ from ..marketplaces.base import MarketplaceError
 from ..marketplaces.records import OrderQuery
 from ..marketplaces.tokens import TokenStore
 from .access import MANAGER, SYSTEM, USER, guard
+from .marketplace_job import UnsupportedOperation
 
 _logger = logging.getLogger(__name__)
 
@@ -566,9 +567,15 @@ class MarketplaceAccount(models.Model):
 
         It stores what it read (jobs) and moves the job's cursor, and writes nothing else: the
         runner commits what it stored right after it returns, since some marketplaces answer a read
-        only once (iMotriz), then calls :meth:`_finish_order_read` once no page remains.
+        only once (iMotriz), then calls :meth:`_finish_order_read` once no page remains. Job type
+        ``fetch_orders`` (receive-once mode); this default reads with the client's
+        ``get_orders_page``, a marketplace whose reads differ overrides it behind its guard.
 
+        :param job: the ``marketplace.job``; payload ``{"query", "purpose", "cursor", "pages",
+            "started_at"}`` (purpose ``new``, ``status:<status>``, or the marketplace's own)
         :return: True when more pages remain (the job stays due with the next cursor)
+        :raise MarketplaceError: the marketplace refused or failed the read, or sent a page the
+            client cannot read
         """
         self.ensure_one()
         payload = job.payload
@@ -585,7 +592,12 @@ class MarketplaceAccount(models.Model):
 
     def _finish_order_read(self, job):
         """A read of new orders is complete: the account is connected, and the next read starts
-        from when this one began (less the overlap)."""
+        from when this one began (less the overlap). Runs after what the read stored was committed,
+        in a savepoint of its own: its failure makes the job read again, it never undoes the read.
+
+        :param job: the ``marketplace.job`` whose read is complete
+        :return: None
+        """
         self.ensure_one()
         if (job.payload or {}).get("purpose", "new") != "new":
             return
@@ -636,60 +648,294 @@ class MarketplaceAccount(models.Model):
             "payload": raw.payload,
         } for key, raw in by_key.items()])
 
-    # -- operations each marketplace implements (see <marketplace>/marketplace_account.py) --
+    # -- operations a marketplace implements (in models/<marketplace>/marketplace_account.py) ----
+    # The job runner calls these through ``JOB_TYPES`` (models/marketplace_job.py), on the account
+    # of the job, in a savepoint of the job's own: each receives the job, reads what it needs from
+    # its payload and writes what it did on Odoo's records. For a marketplace to support one, it
+    # must override it in its own file, starting with its guard:
+    #     if self.marketplace != "<marketplace>":
+    #         return super()._<operation>(...)
+    # A marketplace that does not override it refuses it here (:class:`UnsupportedOperation`: the
+    # job gives up at once, with the message). What an operation returns tells the runner how the
+    # job went: ``None`` (done), :data:`~.marketplace_job.AGAIN` (progress made, run it again at
+    # once: next page or batch), :data:`~.marketplace_job.LATER` (the marketplace is busy: wait
+    # without counting an attempt). What it raises fails the job (its writes are rolled back), and
+    # the retry rule decides what follows (``marketplace.job._gives_up_at_once``): a
+    # ``MarketplaceError`` that is not ``retryable`` gives up at once, other errors back off.
 
     def _unsupported(self, operation):
-        raise UserError(self.env._("%(marketplace)s does not support %(operation)s.",
-                                   marketplace=self._marketplace_label(), operation=operation))
+        """Refuse an operation the account's marketplace does not implement.
+
+        :param str operation: what the operation does, translated (``"tracking"``)
+        :raise UnsupportedOperation: always (a job gives up at once on it: no attempt can change it)
+        """
+        raise UnsupportedOperation(self.env._("%(marketplace)s does not support %(operation)s.",
+                                              marketplace=self._marketplace_label(), operation=operation))
+
+    # orders
 
     def _apply_order_status(self, job):
-        """Apply the status change stored in ``job`` to the imported sale order."""
+        """Apply a status change of an imported order to its sale order (a cancellation on the
+        marketplace); job type ``order_status``, queued by :meth:`_enqueue_status_changes` for the
+        status queries of :meth:`_get_status_queries`.
+
+        :param job: the ``marketplace.job``; its payload is the order as the marketplace listed it
+        :return: None
+        :raise MarketplaceError: the payload cannot be read (``PayloadError``)
+        :raise UnsupportedOperation: the marketplace reports no status changes
+        """
         self._unsupported(self.env._("order status changes"))
 
     def _retrieve_order(self, job):
         """Read the order ``job`` names (announced by a webhook, or missing from what was read) and
-        store it for import. One order per job: an order the marketplace does not know ends its
-        own job (:class:`RequestError` ``not_found``, never retried).
+        store it for import (:meth:`_enqueue_orders`); job type ``retrieve_order``. One order per
+        job: an order the marketplace does not know ends its own job.
 
-        :raise MarketplaceError: the marketplace refused or failed the read
+        :param job: the ``marketplace.job``; payload ``{"order_id": the marketplace's id, ...}``
+        :return: None
+        :raise MarketplaceError: the marketplace refused or failed the read (``RequestError`` code
+            ``not_found`` when it does not know the order: never retried)
+        :raise UnsupportedOperation: the marketplace has no read of one order
         """
         self._unsupported(self.env._("order retrieval"))
 
+    def _push_status(self, job):
+        """Send a new status of an imported order to the marketplace; job type ``push_status``. A
+        status the marketplace already has (or a later one) is not sent again.
+
+        :param job: the ``marketplace.job``; payload ``{"order_id": sale order id, "status": the
+            marketplace's status}``
+        :return: None
+        :raise MarketplaceError: the marketplace refused or failed the call
+        :raise UnsupportedOperation: the marketplace takes no status from the seller
+        """
+        self._unsupported(self.env._("order statuses"))
+
+    # fulfillment
+
     def _push_tracking(self, job):
-        """Send what the delivery of ``job`` shipped, with its tracking reference."""
+        """Tell the marketplace what a validated delivery shipped, with its tracking reference; job
+        type ``push_tracking``, queued when a delivery of a marketplace order is validated.
+
+        :param job: the ``marketplace.job``; payload ``{"picking_id": the delivery}``
+        :return: None; the delivery's ``marketplace_tracking_state`` says it was sent
+        :raise UserError: something to set on the delivery first (its tracking reference...)
+        :raise MarketplaceError: the marketplace refused or failed the call
+        :raise UnsupportedOperation: the marketplace takes no tracking
+        """
         self._unsupported(self.env._("tracking"))
 
+    def _get_label(self, picking):
+        """Fetch the marketplace's shipping label of ``picking`` (called from the delivery, not by a
+        job).
+
+        :param picking: a delivery of a marketplace order
+        :return: ``(file name, PDF bytes)``
+        :raise MarketplaceError: the marketplace refused or failed (a label still being made is a
+            retryable ``TransientError``)
+        :raise UnsupportedOperation: the marketplace makes no labels
+        """
+        self._unsupported(self.env._("shipping labels"))
+
     def _upload_invoice(self, job):
-        """Upload the PDF of the invoice of ``job``."""
+        """Upload the PDF of a posted invoice of a marketplace order; job type ``upload_invoice``.
+
+        :param job: the ``marketplace.job``; payload ``{"move_id": the invoice}``
+        :return: None
+        :raise MarketplaceError: the marketplace refused or failed the upload
+        :raise UnsupportedOperation: the marketplace takes no invoices
+        """
         self._unsupported(self.env._("invoice upload"))
 
+    def _prepare_fulfillment(self, job):
+        """First half of a call that must not reach the marketplace twice: build the order to
+        fulfil; job type ``push_fulfillment``, run in send-once mode
+        (``marketplace.job._run_once_each``). A job found ``awaiting_answer_since`` (its last call's
+        answer was lost) asks the marketplace first whether the order arrived.
+
+        :param job: the ``marketplace.job``; payload ``{"order_id": sale order id}``
+        :return: what :meth:`_send_fulfillment` sends, or None when nothing needs sending (the order
+            is gone, cancelled, or the marketplace already has it)
+        :raise MarketplaceError: the marketplace refused or failed the look-up, or the order is
+            incomplete (``RequestError``: not retryable)
+        :raise UnsupportedOperation: the marketplace fulfils no orders
+        """
+        self._unsupported(self.env._("fulfillment orders"))
+
+    def _send_fulfillment(self, job, request):
+        """Second half: send what :meth:`_prepare_fulfillment` built, once; the runner committed the
+        job's "sent, awaiting answer" mark before. Records the marketplace's order on the sale
+        order.
+
+        :param job: the ``marketplace.job``
+        :param request: what :meth:`_prepare_fulfillment` returned
+        :return: None, or an exception *returned* (not raised) after recording a refusal on the
+            documents (the job fails with it, what was written is kept)
+        :raise MarketplaceError: the marketplace refused or failed the call (a refusal below 500
+            clears the mark: the marketplace kept nothing)
+        :raise UnsupportedOperation: the marketplace fulfils no orders
+        """
+        self._unsupported(self.env._("fulfillment orders"))
+
+    def _prepare_entry(self, job):
+        """First half of announcing stock sent to the marketplace's warehouse (an inbound
+        shipment), a call that must not reach it twice; job type ``push_entry``, send-once mode.
+
+        :param job: the ``marketplace.job``; payload ``{"picking_id": the receipt}``
+        :return: what :meth:`_send_entry` sends, or None when nothing needs sending
+        :raise NeedsAttention: a job found awaiting an answer that the marketplace cannot be asked
+            about: a person checks and presses Send Again
+        :raise UnsupportedOperation: the marketplace keeps no stock
+        """
+        self._unsupported(self.env._("entry orders"))
+
+    def _send_entry(self, job, quantities):
+        """Second half: send what :meth:`_prepare_entry` built, once (its mark committed before).
+
+        :param job: the ``marketplace.job``
+        :param quantities: what :meth:`_prepare_entry` returned
+        :return: None, or an exception *returned* after recording a refusal on the transfer
+        :raise MarketplaceError: the marketplace refused or failed the call
+        :raise UnsupportedOperation: the marketplace keeps no stock
+        """
+        self._unsupported(self.env._("entry orders"))
+
+    def _fetch_stock(self, job):
+        """Read the marketplace's stock of a batch of listings and record it beside Odoo's; job
+        type ``fetch_stock``.
+
+        :param job: the ``marketplace.job``; payload ``{"listing_ids": [...]}`` (the rest is kept
+            for the next run)
+        :return: :data:`~.marketplace_job.AGAIN` while listings remain, else None
+        :raise MarketplaceError: the marketplace refused or failed a read (an item it does not know
+            is recorded on its listing, not raised)
+        :raise UnsupportedOperation: the marketplace keeps no stock
+        """
+        self._unsupported(self.env._("stock comparison"))
+
+    def _apply_webhook(self, job):
+        """Apply an event the marketplace pushed to a webhook (an order's status, a shipment); job
+        type ``webhook``. The event is a hint: what it names may be read from the marketplace.
+
+        :param job: the ``marketplace.job``; payload ``{"topic": ..., "body": ...}`` as stored by the
+            ingress path
+        :return: None (an event about an order Odoo does not have is ignored)
+        :raise MarketplaceError: the event cannot be read (not retryable), or a read failed
+        :raise UnsupportedOperation: the marketplace sends no such events
+        """
+        self._unsupported(self.env._("webhooks"))
+
+    # catalog
+
     def _push_products(self, job):
-        """Publish the listings of ``job``."""
+        """Publish a batch of listings (product content, items); job type ``push_products``.
+
+        :param job: the ``marketplace.job``; payload ``{"listing_ids": [...]}``
+        :return: None, or :data:`~.marketplace_job.LATER` while the marketplace takes no new
+            publication; a listing's own problems are written on it
+        :raise MarketplaceError: the marketplace refused or failed the call
+        :raise UnsupportedOperation: the marketplace has no catalog to publish to
+        """
         self._unsupported(self.env._("product publication"))
 
     def _poll_products(self, job):
-        """Read the result of the last product publication; :data:`AGAIN` while it runs."""
+        """Read the result of the last product publication and write it on the listings; job type
+        ``poll_products``.
+
+        :param job: the ``marketplace.job``
+        :return: None, or :data:`~.marketplace_job.LATER` while the marketplace is still processing
+        :raise MarketplaceError: the marketplace refused or failed the read
+        :raise UnsupportedOperation: the marketplace has no catalog to publish to
+        """
         self._unsupported(self.env._("product publication"))
 
+    def _delete_products(self, job):
+        """Remove archived listings' products from the marketplace; job type ``delete_products``.
+
+        :param job: the ``marketplace.job``; payload ``{"listing_ids": [...]}``
+        :return: None (a product the marketplace no longer has counts as removed)
+        :raise MarketplaceError: the marketplace refused or failed the call
+        :raise UnsupportedOperation: the marketplace removes no products
+        """
+        self._unsupported(self.env._("removing products"))
+
     def _push_offers(self, job):
-        """Send the offers (price, stock) of the listings of ``job``."""
+        """Send the offers (price, stock) of a batch of listings; job type ``push_offers``.
+
+        :param job: the ``marketplace.job``; payload ``{"listing_ids": [...]}``
+        :return: None; each listing remembers what was pushed
+        :raise MarketplaceError: the marketplace refused or failed the call
+        :raise UnsupportedOperation: the marketplace takes no offers
+        """
         self._unsupported(self.env._("offers"))
 
     def _apply_product_callback(self, job):
-        """Apply the moderation results stored in ``job``."""
+        """Apply the moderation results the marketplace sent to a callback; job type
+        ``product_callback``.
+
+        :param job: the ``marketplace.job``; payload: the callback's body as stored by the ingress path
+        :return: None
+        :raise MarketplaceError: the body cannot be read (not retryable)
+        :raise UnsupportedOperation: the marketplace moderates no products
+        """
         self._unsupported(self.env._("moderation callbacks"))
 
     def _apply_offer_callback(self, job):
-        """Apply the offer results stored in ``job``."""
+        """Apply the offer results the marketplace sent to a callback; job type ``offer_callback``.
+
+        :param job: the ``marketplace.job``; payload: the callback's body as stored by the ingress path
+        :return: None
+        :raise MarketplaceError: the body cannot be read (not retryable)
+        :raise UnsupportedOperation: the marketplace reports no offer results
+        """
         self._unsupported(self.env._("offer callbacks"))
 
-    def _fetch_settlements_page(self, job):
-        """Read one page of settlements; :data:`AGAIN` while pages remain."""
-        self._unsupported(self.env._("settlements"))
+    def _push_stores(self, job):
+        """Send the account's whole store and channel configuration (a full replace, built from
+        Odoo's current stores when it is sent); job type ``push_stores``.
 
-    def _get_label(self, picking):
-        """Fetch the marketplace's shipping label of ``picking``: ``(file name, PDF bytes)``."""
-        self._unsupported(self.env._("shipping labels"))
+        :param job: the ``marketplace.job``
+        :return: None; the marketplace's store ids are written on the stores
+        :raise UserError: nothing to send (a full replace of nothing would delete everything)
+        :raise MarketplaceError: the marketplace refused or failed the call
+        :raise UnsupportedOperation: the marketplace has no stores
+        """
+        self._unsupported(self.env._("stores and channels"))
+
+    def _push_list(self, job):
+        """Send each list of ``job`` whose content changed since it was last sent (each a full
+        replace), and queue a ``poll_list`` job for those sent; job type ``push_list``.
+
+        :param job: the ``marketplace.job``; payload ``{"list_ids": [...]}``
+        :return: None
+        :raise MarketplaceError: the marketplace refused or failed a call
+        :raise UnsupportedOperation: the marketplace has no lists
+        """
+        self._unsupported(self.env._("lists"))
+
+    def _poll_list(self, job):
+        """Read the synchronization report of lists sent and write its problems on the listings;
+        job type ``poll_list``.
+
+        :param job: the ``marketplace.job``; payload ``{"list_ids": [...]}``
+        :return: None, or :data:`~.marketplace_job.LATER` while the marketplace is still processing
+        :raise MarketplaceError: the marketplace refused or failed a read
+        :raise UnsupportedOperation: the marketplace has no lists
+        """
+        self._unsupported(self.env._("lists"))
+
+    # accounting
+
+    def _fetch_settlements_page(self, job):
+        """Read one page of the marketplace's settlements (billing documents, commissions) and store
+        them; job type ``fetch_settlements``.
+
+        :param job: the ``marketplace.job``; its payload carries the page cursor
+        :return: :data:`~.marketplace_job.AGAIN` while pages remain, else None
+        :raise MarketplaceError: the marketplace refused or failed the read
+        :raise UnsupportedOperation: the marketplace reports no settlements
+        """
+        self._unsupported(self.env._("settlements"))
 
     # -- notifications --------------------------------------------------------------------
 

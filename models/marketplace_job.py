@@ -4,7 +4,9 @@ import re
 import time
 import traceback
 from datetime import timedelta
+from typing import NamedTuple
 
+import pydantic
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
@@ -13,6 +15,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..marketplaces.base import AuthenticationError, MarketplaceError
+from ..marketplaces.schemas import describe_validation_error
 from .access import MANAGER, USER, guard
 
 _logger = logging.getLogger(__name__)
@@ -44,16 +47,66 @@ CONFIGURATION_ERROR_CODES = {"sync_date_not_configured"}
 #: job types that never call the marketplace (they work on what it sent): they keep running while
 #: the account's credentials are refused; every other type waits for new credentials
 OFFLINE_JOB_TYPES = ("import_order", "order_status", "product_callback", "offer_callback")
-#: job types whose handler manages its own savepoints because it commits a "sent, awaiting
-#: answer" mark before a call that is not idempotent (see :meth:`MarketplaceJob._run_once_each`)
-SEND_ONCE_JOB_TYPES = ("push_fulfillment", "push_entry")
-#: job types whose reads the marketplace may answer only once (iMotriz ``newOrders`` marks what it
-#: returns as synced): each job runs alone and what its read stored is committed before anything
-#: else runs (see :meth:`MarketplaceJob._run_receive_once_each`)
-RECEIVE_ONCE_JOB_TYPES = ("fetch_orders",)
 #: seconds the jobs of a batch stay out of other runners' reach while the batch commits a mark
 #: before a call (the runner locks them again right after the commit)
 LEASE_SECONDS = 300
+
+# Run modes: how the runner runs the due jobs of one account and type (:meth:`MarketplaceJob._run_handler`).
+#: ``account.<operation>(jobs)`` once for the whole batch, returning ``{job id: outcome}`` for the jobs
+#: that did not simply succeed; if it raises, each job alone (:meth:`MarketplaceJob._run_batch`)
+BATCH = "batch"
+#: ``account.<operation>(job)`` for each job in its own savepoint (:meth:`MarketplaceJob._run_each`)
+EACH = "each"
+#: a call the marketplace must not receive twice: ``account.<operation>(job)`` prepares it, a "sent,
+#: awaiting answer" mark is committed, ``account.<then>(job, request)`` sends it
+#: (:meth:`MarketplaceJob._run_once_each`)
+SEND_ONCE = "send_once"
+#: a read the marketplace answers only once: ``account.<operation>(job)`` reads and stores, what it
+#: stored is committed, then ``account.<then>(job)`` does the bookkeeping
+#: (:meth:`MarketplaceJob._run_receive_once_each`)
+RECEIVE_ONCE = "receive_once"
+
+
+class JobType(NamedTuple):
+    """What a job type is: its label (the ``job_type`` selection), the account operation the runner
+    calls (declared, with what it gets, returns and raises, on the generic ``marketplace.account``)
+    and how (a run mode)."""
+
+    label: str
+    mode: str
+    operation: str
+    #: the second account operation of the send-once (send) and receive-once (finish) modes
+    then: str | None = None
+
+
+#: every job type: the ``job_type`` selection, and what the runner does with it. A module adding a
+#: type adds it here and to the selection (``selection_add``), and declares its operation on the account.
+JOB_TYPES = {
+    "fetch_orders": JobType("Read new orders", RECEIVE_ONCE, "_fetch_orders_page", "_finish_order_read"),
+    "import_order": JobType("Import order", BATCH, "_import_order_jobs"),
+    "order_status": JobType("Apply order status", EACH, "_apply_order_status"),
+    "push_tracking": JobType("Send tracking", EACH, "_push_tracking"),
+    "upload_invoice": JobType("Upload invoice", EACH, "_upload_invoice"),
+    "push_products": JobType("Publish products", EACH, "_push_products"),
+    "poll_products": JobType("Check product publication", EACH, "_poll_products"),
+    "push_offers": JobType("Send offers", EACH, "_push_offers"),
+    "product_callback": JobType("Apply moderation result", EACH, "_apply_product_callback"),
+    "offer_callback": JobType("Apply offer result", EACH, "_apply_offer_callback"),
+    "fetch_settlements": JobType("Read settlements", EACH, "_fetch_settlements_page"),
+    "delete_products": JobType("Remove products", EACH, "_delete_products"),
+    "push_fulfillment": JobType("Send fulfillment order", SEND_ONCE, "_prepare_fulfillment", "_send_fulfillment"),
+    "push_entry": JobType("Announce inbound stock", SEND_ONCE, "_prepare_entry", "_send_entry"),
+    "fetch_stock": JobType("Compare stock", EACH, "_fetch_stock"),
+    "webhook": JobType("Apply webhook event", EACH, "_apply_webhook"),
+    "push_stores": JobType("Save stores and channels", EACH, "_push_stores"),
+    "push_list": JobType("Send lists", EACH, "_push_list"),
+    "poll_list": JobType("Check list synchronization", EACH, "_poll_list"),
+    "retrieve_order": JobType("Retrieve order", EACH, "_retrieve_order"),
+    "push_status": JobType("Send order status", EACH, "_push_status"),
+}
+#: run modes that commit in their middle (a mark before a call, what a read received) and keep each
+#: job in its own savepoints
+COMMITTING_MODES = (SEND_ONCE, RECEIVE_ONCE)
 
 
 def _storable(value):
@@ -79,6 +132,11 @@ class NeedsAttention(UserError):
     """A job that must not run again by itself: it gives up at once and its account's
     responsible gets an activity (e.g. the answer to a call that cannot be repeated safely was
     lost, and only a person can check the marketplace)."""
+
+
+class UnsupportedOperation(NeedsAttention):
+    """The account's marketplace does not implement the operation a job asks for: no attempt can
+    change that, so the job gives up at once (see ``marketplace.account._unsupported``)."""
 
 
 class MarketplaceJob(models.Model):
@@ -107,29 +165,7 @@ class MarketplaceJob(models.Model):
     company_id = fields.Many2one(related="account_id.company_id", store=True, index=True, precompute=True)
     marketplace = fields.Selection(related="account_id.marketplace", store=True, precompute=True)
     job_type = fields.Selection(
-        selection=[
-            ("fetch_orders", "Read new orders"),
-            ("import_order", "Import order"),
-            ("order_status", "Apply order status"),
-            ("push_tracking", "Send tracking"),
-            ("upload_invoice", "Upload invoice"),
-            ("push_products", "Publish products"),
-            ("poll_products", "Check product publication"),
-            ("push_offers", "Send offers"),
-            ("product_callback", "Apply moderation result"),
-            ("offer_callback", "Apply offer result"),
-            ("fetch_settlements", "Read settlements"),
-            ("delete_products", "Remove products"),
-            ("push_fulfillment", "Send fulfillment order"),
-            ("push_entry", "Announce inbound stock"),
-            ("fetch_stock", "Compare stock"),
-            ("webhook", "Apply webhook event"),
-            ("push_stores", "Save stores and channels"),
-            ("push_list", "Send lists"),
-            ("poll_list", "Check list synchronization"),
-            ("retrieve_order", "Retrieve order"),
-            ("push_status", "Send order status"),
-        ],
+        selection=[(job_type, spec.label) for job_type, spec in JOB_TYPES.items()],
         string="Type", required=True, readonly=True, index=True)
     state = fields.Selection(
         selection=[
@@ -436,8 +472,7 @@ class MarketplaceJob(models.Model):
     def _process(self):
         """Process locked jobs, grouped by account and type; record each one's outcome."""
         batch = self
-        commits_midway = SEND_ONCE_JOB_TYPES + RECEIVE_ONCE_JOB_TYPES
-        if self._can_commit() and any(job.job_type in commits_midway for job in self):
+        if self._can_commit() and any(JOB_TYPES[job.job_type].mode in COMMITTING_MODES for job in self):
             # The batch will commit in its middle (a mark before a call, what a read received):
             # while its row locks are released for that instant, the jobs must not look due to
             # other runners.
@@ -447,44 +482,21 @@ class MarketplaceJob(models.Model):
             jobs = jobs.with_company(account.company_id).sudo()
             jobs._apply_outcomes(jobs._run_handler(job_type))
 
-    def _get_handler(self, job_type):
-        """Name of the method that processes jobs of ``job_type``. Called on the jobs of one
-        account, it returns ``{job_id: outcome}`` for the jobs that did not simply succeed (an
-        exception, or :data:`AGAIN`). Modules adding a job type extend this mapping."""
-        return {
-            "fetch_orders": "_handle_fetch_orders",
-            "import_order": "_handle_import_order",
-            "order_status": "_handle_order_status",
-            "push_tracking": "_handle_push_tracking",
-            "upload_invoice": "_handle_upload_invoice",
-            "push_products": "_handle_push_products",
-            "poll_products": "_handle_poll_products",
-            "push_offers": "_handle_push_offers",
-            "product_callback": "_handle_product_callback",
-            "offer_callback": "_handle_offer_callback",
-            "fetch_settlements": "_handle_fetch_settlements",
-            "delete_products": "_handle_delete_products",
-            "push_fulfillment": "_handle_push_fulfillment",
-            "push_entry": "_handle_push_entry",
-            "fetch_stock": "_handle_fetch_stock",
-            "webhook": "_handle_webhook",
-            "push_stores": "_handle_push_stores",
-            "push_list": "_handle_push_list",
-            "poll_list": "_handle_poll_list",
-            "retrieve_order": "_handle_retrieve_order",
-            "push_status": "_handle_push_status",
-        }[job_type]
-
     def _run_handler(self, job_type):
-        """Run the handler on all jobs at once; if that fails, on each job alone, so that one
-        bad job does not hold back the others and nothing is half-done."""
-        handler = self._get_handler(job_type)
-        if job_type in SEND_ONCE_JOB_TYPES + RECEIVE_ONCE_JOB_TYPES:
-            # These handlers commit in their middle and keep each job in its own savepoints.
-            return getattr(self, handler)() or {}
+        """Run the jobs (all of one account) as their type says (:data:`JOB_TYPES`).
+
+        :return: ``{job_id: outcome}`` for the jobs that did not simply succeed (an exception,
+            :data:`AGAIN` or :data:`LATER`)
+        """
+        spec = JOB_TYPES[job_type]
+        if spec.mode in COMMITTING_MODES:
+            # These modes commit in their middle and keep each job in its own savepoints.
+            return self._run_mode(spec)
+        # All jobs at once; if that fails, each job alone, so that one bad job does not hold back
+        # the others and nothing is half-done.
         try:
             with self.env.cr.savepoint():
-                return getattr(self, handler)() or {}
+                return self._run_mode(spec)
         except Exception as error:  # noqa: BLE001 - recorded on the job, never swallowed
             if len(self) == 1:
                 return {self.id: error}
@@ -492,10 +504,25 @@ class MarketplaceJob(models.Model):
         for job in self:
             try:
                 with self.env.cr.savepoint():
-                    outcomes.update(getattr(job, handler)() or {})
+                    outcomes.update(job._run_mode(spec))
             except Exception as error:  # noqa: BLE001 - recorded on the job
                 outcomes[job.id] = error
         return outcomes
+
+    def _run_mode(self, spec):
+        """Call the account operation of ``spec`` (a :class:`JobType`) on these jobs in its run mode.
+
+        :return: ``{job_id: outcome}`` for the jobs that did not simply succeed
+        """
+        if spec.mode == BATCH:
+            return self._run_batch(spec.operation)
+        if spec.mode == EACH:
+            return self._run_each(spec.operation)
+        if spec.mode == SEND_ONCE:
+            return self._run_once_each(spec.operation, spec.then)
+        if spec.mode == RECEIVE_ONCE:
+            return self._run_receive_once_each(spec.operation, spec.then)
+        raise ValueError(f"Unknown run mode {spec.mode!r}")
 
     def _apply_outcomes(self, outcomes):
         now = fields.Datetime.now()
@@ -531,18 +558,40 @@ class MarketplaceJob(models.Model):
                      message.splitlines()[0] if message else "")
         if isinstance(error, AuthenticationError):
             self.account_id._notify_credentials_refused(message)
-        elif isinstance(error, MarketplaceError) and error.code in CONFIGURATION_ERROR_CODES:
+        elif self._is_configuration_error(error):
             self.account_id._notify_configuration_error(message)
         if self.state == "dead":
             self.account_id._notify_dead_job(self)
 
     @staticmethod
     def _gives_up_at_once(error):
-        """Errors that waiting cannot cure: a job that needs a person, and a marketplace that does
-        not know what the job is about (an order a webhook announced that it answers 404 for would
-        otherwise be asked for again and again)."""
-        return isinstance(error, NeedsAttention) or (
-            isinstance(error, MarketplaceError) and error.code == "not_found")
+        """Whether no later attempt can make the job succeed as it is, so that it gives up at once
+        (``dead``, an activity for the account's responsible with the error's message) instead of
+        backing off for hours:
+
+        - a job that needs a person (:class:`NeedsAttention`), and an operation the marketplace does
+          not implement (:class:`UnsupportedOperation`);
+        - data that does not validate (a pydantic ``ValidationError`` no client wrapped);
+        - a :class:`MarketplaceError` that is not ``retryable`` (the client decides, see
+          ``marketplaces/base.py``): a payload it cannot read, a request it refuses to send, a 4xx
+          other than 408/409/425/429, something the marketplace does not know (404, ``not_found``).
+          Except what the account lacks, not the job: refused credentials (the account's calls wait
+          for new ones, then run again) and a setting missing on the marketplace's side (the account
+          shows it; the job keeps backing off until a person sets it).
+
+        Every other error (timeouts, 5xx, 408/409/425/429, a rule of Odoo's side such as an unknown
+        product, a database conflict, an unforeseen error) is retried with backoff.
+        """
+        if isinstance(error, (NeedsAttention, pydantic.ValidationError)):
+            return True
+        if not isinstance(error, MarketplaceError) or error.retryable:
+            return False
+        return not (isinstance(error, AuthenticationError) or MarketplaceJob._is_configuration_error(error))
+
+    @staticmethod
+    def _is_configuration_error(error):
+        """A refusal until something is configured on the marketplace's side (:data:`CONFIGURATION_ERROR_CODES`)."""
+        return isinstance(error, MarketplaceError) and error.code in CONFIGURATION_ERROR_CODES
 
     def _describe_error(self, error):
         """A message a user can act on; a traceback only for errors nobody foresaw."""
@@ -551,6 +600,9 @@ class MarketplaceJob(models.Model):
             return self.env._(error.template, **error.params)
         if isinstance(error, UserError):
             return error.args[0]
+        if isinstance(error, pydantic.ValidationError):
+            return self.env._("The data does not have the expected shape: %(problems)s",
+                              problems=describe_validation_error(error))
         if isinstance(error, (pg_errors.SerializationFailure, pg_errors.LockNotAvailable)):
             return self.env._("The data was being changed by another process; the job will run again.")
         _logger.error("Marketplace job %s failed unexpectedly", self.id, exc_info=error)
@@ -558,16 +610,15 @@ class MarketplaceJob(models.Model):
         summary = f"{type(error).__name__}: {error}"
         return self.env._("Unexpected error: %(error)s", error=summary) + "\n\n" + details
 
-    # -- handlers -------------------------------------------------------------------------
+    # -- run modes (see JOB_TYPES) ---------------------------------------------------------
 
-    def _handle_fetch_orders(self):
-        """Read the next page of the account's new orders and store each order as a job (each read
-        received once, see :meth:`_run_receive_once_each`)."""
-        return self._run_receive_once_each("_fetch_orders_page", "_finish_order_read")
+    def _run_batch(self, method_name):
+        """Run ``account.<method_name>(jobs)`` once for all the jobs (of one account), e.g. the
+        import of a batch of stored orders, which resolves products and buyers for the whole batch.
 
-    def _handle_import_order(self):
-        """Turn stored order payloads into sale orders (all jobs belong to one account)."""
-        return self.account_id._import_order_jobs(self)
+        :return: what the operation returns: ``{job_id: outcome}`` for the jobs it left out
+        """
+        return getattr(self.account_id, method_name)(self) or {}
 
     def _run_each(self, method_name):
         """Run ``account.<method_name>(job)`` for each job in its own savepoint.
@@ -677,79 +728,3 @@ class MarketplaceJob(models.Model):
         batch = self.env.context.get("marketplace_job_batch") or self.ids
         self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env.cr.execute(SQL("SELECT id FROM marketplace_job WHERE id IN %s FOR UPDATE", tuple(batch)))
-
-    def _handle_order_status(self):
-        """Apply a status change of an imported order (a cancellation on the marketplace)."""
-        return self._run_each("_apply_order_status")
-
-    def _handle_push_tracking(self):
-        """Tell the marketplace what a validated delivery shipped."""
-        return self._run_each("_push_tracking")
-
-    def _handle_upload_invoice(self):
-        """Send a posted invoice's PDF to the marketplace."""
-        return self._run_each("_upload_invoice")
-
-    def _handle_push_products(self):
-        """Publish a batch of listings (product content)."""
-        return self._run_each("_push_products")
-
-    def _handle_poll_products(self):
-        """Read the result of the last product publication."""
-        return self._run_each("_poll_products")
-
-    def _handle_push_offers(self):
-        """Send a batch of offers (price and stock)."""
-        return self._run_each("_push_offers")
-
-    def _handle_product_callback(self):
-        """Apply a moderation result the marketplace sent."""
-        return self._run_each("_apply_product_callback")
-
-    def _handle_offer_callback(self):
-        """Apply an offer result the marketplace sent."""
-        return self._run_each("_apply_offer_callback")
-
-    def _handle_fetch_settlements(self):
-        """Read one page of the marketplace's settlements (billing documents)."""
-        return self._run_each("_fetch_settlements_page")
-
-    def _handle_delete_products(self):
-        """Remove products from the marketplace (archived listings)."""
-        return self._run_each("_delete_products")
-
-    def _handle_push_fulfillment(self):
-        """Ask the marketplace to fulfil an order (sent at most once, see :meth:`_run_once_each`)."""
-        return self._run_once_each("_prepare_fulfillment", "_send_fulfillment")
-
-    def _handle_push_entry(self):
-        """Announce stock sent to the marketplace's warehouse (sent at most once)."""
-        return self._run_once_each("_prepare_entry", "_send_entry")
-
-    def _handle_fetch_stock(self):
-        """Read the marketplace's stock of a batch of products and compare it with Odoo's."""
-        return self._run_each("_fetch_stock")
-
-    def _handle_webhook(self):
-        """Apply an event the marketplace pushed to a webhook."""
-        return self._run_each("_apply_webhook")
-
-    def _handle_push_stores(self):
-        """Send the account's whole store and channel configuration (a full replace)."""
-        return self._run_each("_push_stores")
-
-    def _handle_push_list(self):
-        """Send the lists whose content changed (each a full replace)."""
-        return self._run_each("_push_list")
-
-    def _handle_poll_list(self):
-        """Read the synchronization report of lists sent."""
-        return self._run_each("_poll_list")
-
-    def _handle_retrieve_order(self):
-        """Read an order a webhook announced and store it for import."""
-        return self._run_each("_retrieve_order")
-
-    def _handle_push_status(self):
-        """Send an order's new status."""
-        return self._run_each("_push_status")

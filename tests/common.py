@@ -213,7 +213,7 @@ class MarketfulCase(TransactionCase):
             for sku, name, price, ean, weight in (
                 ("PRO20PRO", "Proteína 2 kg", 899.0, "7501234500011", 2.2),
                 ("PRO10PRO", "Proteína 1 kg", 499.0, "7501234500028", 1.1),
-                ("ABCD12", "Pluma roja (caja 12)", 355.0, "7501234500035", 0.3),
+                ("PLR-12", "Pluma roja (caja 12)", 355.0, "7501234500035", 0.3),
             )
         ])
         cls.protein_2kg, cls.protein_1kg, cls.pens = cls.products

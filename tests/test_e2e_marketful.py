@@ -54,7 +54,7 @@ class TestMarketfulEndToEnd(HttpCase, MarketfulCase):
             "carrier_name": "Estafeta", "telefono": "+52 55 1234 5678", "calle": "Av. Insurgentes Sur",
             "no_exterior": "1602", "no_interior": "4", "colonia": "Crédito Constructor", "ciudad": "Ciudad de México",
             "Estado": "MX-DF", "codigo_postal": "03940", "canal": "Odoo", "tipo_envio": "económico",
-            "asegurado": False, "items": [{"sku": "PRO20PRO", "cantidad": 2}, {"sku": "ABCD12", "cantidad": 1}],
+            "asegurado": False, "items": [{"sku": "PRO20PRO", "cantidad": 2}, {"sku": "PLR-12", "cantidad": 1}],
         }
         self.assertEqual({key: remote[key] for key in expected}, expected)
         self.assertEqual(len(self.calls("POST", "/shopi_orders/multicanal_api")), 1)
@@ -189,7 +189,7 @@ class TestMarketfulEndToEnd(HttpCase, MarketfulCase):
         by_sku = {listing.seller_sku: listing for listing in listings}
         catalog = {item["sku"]: item for item in self.sandbox.get("/_sandbox/marketful/items")}
         # The catalog's own items are known by SKU (adopted), the new valid one is registered, the bad EAN refused.
-        for sku in ("PRO20PRO", "PRO10PRO", "ABCD12", "TERMO1000"):
+        for sku in ("PRO20PRO", "PRO10PRO", "PLR-12", "TERMO1000"):
             self.assertEqual(by_sku[sku].state, "published", by_sku[sku].last_error)
             self.assertEqual(by_sku[sku].marketplace_product_id, str(catalog[sku]["item_id"]))
         self.assertEqual(catalog["TERMO1000"]["list_price"], 320)
@@ -197,11 +197,11 @@ class TestMarketfulEndToEnd(HttpCase, MarketfulCase):
         self.assertIn("ean", by_sku["TERMO2000"].last_error)
         self.assertNotIn("TERMO2000", catalog)
 
-        # Stock: Marketful has 25 of PRO20PRO (Odoo 10), as many ABCD12 as Odoo, TERMO1000 none (Odoo 3).
+        # Stock: Marketful has 25 of PRO20PRO (Odoo 10), as many PLR-12 as Odoo, TERMO1000 none (Odoo 3).
         self.sandbox.post("/_sandbox/marketful/items/PRO20PRO/stock", {"available_quantity": 25})
         self.stock_in_warehouse(self.protein_2kg, 10)
         self.stock_in_warehouse(new[0], 3)
-        pens = catalog["ABCD12"]["available_quantity"]
+        pens = catalog["PLR-12"]["available_quantity"]
         self.stock_in_warehouse(self.pens, pens)
         self.account.action_marketful_compare_stock()
         lines = self.env["marketplace.marketful.stock"].search([("account_id", "=", self.account.id)])

@@ -232,7 +232,7 @@ class MarketplaceAccount(models.Model):
         """Apply a Marketful event to the order it concerns; an order Odoo cannot place from the
         event is read from Marketful first (the event is a hint)."""
         if self.marketplace != "marketful":
-            return self._unsupported(self.env._("webhooks"))
+            return super()._apply_webhook(job)
         with self._get_client() as client:
             event = client.parse_webhook(job.payload["topic"], job.payload["body"])
             order = self.env["sale.order"]._marketful_find(
@@ -281,7 +281,7 @@ class MarketplaceAccount(models.Model):
 
     def _prepare_fulfillment(self, job):
         if self.marketplace != "marketful":
-            return self._unsupported(self.env._("fulfillment orders"))
+            return super()._prepare_fulfillment(job)
         order = self.env["sale.order"].browse(job.payload["order_id"]).exists()
         if not order or order.state == "cancel" or order.marketful_order_ref:
             return None
@@ -297,6 +297,8 @@ class MarketplaceAccount(models.Model):
         return request
 
     def _send_fulfillment(self, job, request):
+        if self.marketplace != "marketful":
+            return super()._send_fulfillment(job, request)
         order = self.env["sale.order"].browse(job.payload["order_id"])
         with self._get_client() as client:
             try:
@@ -315,7 +317,7 @@ class MarketplaceAccount(models.Model):
 
     def _prepare_entry(self, job):
         if self.marketplace != "marketful":
-            return self._unsupported(self.env._("entry orders"))
+            return super()._prepare_entry(job)
         picking = self.env["stock.picking"].browse(job.payload["picking_id"]).exists()
         if not picking or picking.marketful_entry_token:
             return None
@@ -328,6 +330,8 @@ class MarketplaceAccount(models.Model):
         return picking._marketful_entry_quantities(self)
 
     def _send_entry(self, job, quantities):
+        if self.marketplace != "marketful":
+            return super()._send_entry(job, quantities)
         picking = self.env["stock.picking"].browse(job.payload["picking_id"])
         with self._get_client() as client:
             result = client.create_entry_order(quantities)
@@ -373,7 +377,7 @@ class MarketplaceAccount(models.Model):
 
     def _fetch_stock(self, job):
         if self.marketplace != "marketful":
-            return self._unsupported(self.env._("stock comparison"))
+            return super()._fetch_stock(job)
         ids = job.payload["listing_ids"]
         batch, rest = ids[:STOCK_BATCH], ids[STOCK_BATCH:]
         listings = self.env["marketplace.listing"].browse(batch).exists()
@@ -485,7 +489,7 @@ class MarketplaceAccountItems(models.Model):
 
     def _delete_products(self, job):
         if self.marketplace != "marketful":
-            return self._unsupported(self.env._("removing products"))
+            return super()._delete_products(job)
         Listing = self.env["marketplace.listing"].with_context(active_test=False, marketful_sync=True)
         with self._get_client() as client:
             for entry in job.payload["items"]:

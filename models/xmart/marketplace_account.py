@@ -148,6 +148,8 @@ class MarketplaceAccount(models.Model):
     def _push_stores(self, job):
         """The full-replace call, built from Odoo's current stores and channels when it is sent:
         a retry sends the latest configuration, never an older one."""
+        if self.marketplace != "xmart":
+            return super()._push_stores(job)
         stores, channels = self.xmart_store_ids, self.xmart_channel_ids
         if not stores and not channels:
             raise UserError(self.env._("The account has no stores or channels: X-Mart would delete its whole "
@@ -262,7 +264,7 @@ class MarketplaceAccount(models.Model):
 
     def _push_status(self, job):
         if self.marketplace != "xmart":
-            return self._unsupported(self.env._("order statuses"))
+            return super()._push_status(job)
         order = self.env["sale.order"].browse(job.payload["order_id"]).exists()
         status = job.payload["status"]
         if not order:
@@ -432,6 +434,8 @@ class MarketplaceAccountLists(models.Model):
     def _push_list(self, job):
         """Send each list of ``job`` whose content changed since it was last sent; a check of its
         synchronization report follows."""
+        if self.marketplace != "xmart":
+            return super()._push_list(job)
         lists = self.env["marketplace.xmart.list"].browse(job.payload["list_ids"]).exists()
         sent = []
         with self._get_client() as client:
@@ -456,6 +460,8 @@ class MarketplaceAccountLists(models.Model):
     def _poll_list(self, job):
         """Read the synchronization report of the lists; their per-product errors land on the
         listings. :data:`LATER` while X-Mart is still processing."""
+        if self.marketplace != "xmart":
+            return super()._poll_list(job)
         lists = self.env["marketplace.xmart.list"].browse(job.payload["list_ids"]).exists()
         waiting = []
         with self._get_client() as client:

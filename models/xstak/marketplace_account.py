@@ -90,12 +90,12 @@ class MarketplaceAccount(models.Model):
         return self.warehouse_id
 
     def _import_order_jobs(self, jobs):
-        account = self
-        if self.marketplace == "xstak":
-            # Each order ships from the warehouse of its XStak location.
-            account = self.with_context(xstak_warehouses={
-                str(job.payload.get("id")): self._xstak_warehouse(job.payload).id
-                for job in jobs if isinstance(job.payload, dict)})
+        if self.marketplace != "xstak":
+            return super()._import_order_jobs(jobs)
+        # Each order ships from the warehouse of its XStak location.
+        account = self.with_context(xstak_warehouses={
+            str(job.payload.get("id")): self._xstak_warehouse(job.payload).id
+            for job in jobs if isinstance(job.payload, dict)})
         return super(MarketplaceAccount, account)._import_order_jobs(jobs)
 
     def _prepare_sale_order_values(self, order, partner, shipping_partner, products):
