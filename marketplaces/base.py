@@ -15,6 +15,7 @@ import time
 from urllib.parse import urlsplit
 
 import requests
+from pydantic import ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -54,6 +55,15 @@ def is_retryable_status(status):
     :rtype: bool
     """
     return status is not None and (status >= 500 or status in RETRYABLE_CLIENT_STATUSES)
+
+
+def describe_validation_error(error):
+    """One readable line per problem of a pydantic error: ``products.0.quantity: ...``."""
+    parts = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"]) or "payload"
+        parts.append(f"{where}: {problem['msg']}")
+    return "; ".join(parts)
 
 
 class MarketplaceError(Exception):
@@ -270,3 +280,15 @@ class BaseClient:
                 _("%(marketplace)s answered with something that is not JSON (HTTP %(status)s, %(size)s bytes)."),
                 status=response.status_code, marketplace=self.label, size=len(response.content),
             ) from error
+
+    def _parse(self, model, payload, what):
+        """Validate a decoded answer against the pydantic ``model``, or raise ``PayloadError``.
+
+        :param str what: what the answer is, for the message (``_("an order list")``)
+        """
+        try:
+            return model.model_validate(payload)
+        except ValidationError as error:
+            raise PayloadError(_("%(marketplace)s sent %(what)s this module cannot read: %(problems)s"),
+                               marketplace=self.label, what=what,
+                               problems=describe_validation_error(error)) from error

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, ValidationError
 
-from .base import PayloadError, _
+from .base import PayloadError, _, describe_validation_error
 
 
 def id_text(value):
@@ -21,15 +21,6 @@ def id_text(value):
 
 #: a marketplace id, kept as text whatever JSON type the marketplace used
 Id = Annotated[str, BeforeValidator(id_text)]
-
-
-def describe_validation_error(error):
-    """One readable line per problem of a pydantic error: ``products.0.quantity: ...``."""
-    parts = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem["loc"]) or "payload"
-        parts.append(f"{where}: {problem['msg']}")
-    return "; ".join(parts)
 
 
 def validate_order(model, payload, marketplace, number_of):

@@ -107,14 +107,14 @@ class MarketplaceJob(models.Model):
     _ingress_columns = tuple(INSERT_COLUMNS)
 
     def init(self):
-        res = super().init()
+        super().init()
         # Marketful webhook jobs stored before the ingress path kept whole bodies, with the seller's
         # Marketful user id that only system administrators may read: drop it from them.
         self.env.cr.execute("""
             UPDATE marketplace_job SET payload = jsonb_set(payload, '{body}', (payload->'body') - 'user')
              WHERE job_type = 'webhook' AND jsonb_typeof(payload->'body') = 'object' AND payload->'body' ? 'user'
         """)
-        return res
+        return None
 
     @api.model
     def _ingress_insert(self, account, jobs):

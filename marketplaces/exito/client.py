@@ -140,17 +140,7 @@ class ExitoClient(BaseClient):
         self.get_orders_page(OrderQuery(), limit=1)
         return True
 
-
     # -- helpers --------------------------------------------------------------------------
-
-    def _parse(self, model, payload, what):
-        """Validate a decoded answer against ``model``, or raise ``PayloadError``."""
-        try:
-            return model.model_validate(payload)
-        except ValidationError as error:
-            raise PayloadError(_("%(marketplace)s sent %(what)s this module cannot read: %(problems)s"),
-                               marketplace=self.label, what=what,
-                               problems=describe_validation_error(error)) from error
 
     def _params(self, **extra):
         return {"culture": self.culture, **extra}

@@ -2,11 +2,8 @@
 
 from urllib.parse import quote
 
-from pydantic import ValidationError
-
-from ..base import AuthenticationError, BaseClient, PayloadError, RequestError, _
+from ..base import AuthenticationError, BaseClient, RequestError, _
 from ..records import NewOrdersPage
-from ..schemas import describe_validation_error
 from . import const, mapping
 from .schemas import ImotrizNewOrders, ImotrizOrderAnswer, ImotrizOrderIds
 
@@ -63,15 +60,7 @@ class ImotrizClient(BaseClient):
                   "days back) and save."),
                 code=const.SYNC_DATE_ERROR_CODE, status=status, marketplace=self.label,
                 menu=const.SETTINGS_MENU, field=const.SYNC_DATE_FIELD, days=const.SYNC_DATE_MAX_DAYS)
-        super()._raise_for_response(response)
-
-    def _parse(self, model, payload, what):
-        try:
-            return model.model_validate(payload)
-        except ValidationError as error:
-            raise PayloadError(_("%(marketplace)s sent %(what)s this module cannot read: %(problems)s"),
-                               marketplace=self.label, what=what,
-                               problems=describe_validation_error(error)) from error
+        return super()._raise_for_response(response)
 
     def _get(self, path):
         return self._json(self._request("GET", self._url(self.base_url, path)))

@@ -90,7 +90,7 @@ class MarketfulClient(BaseClient):
         """The seed's codes: credentials and bad input share 400/401/402/403/404; the message tells."""
         status = response.status_code
         if status == 429 or status >= 500:
-            super()._raise_for_response(response)
+            return super()._raise_for_response(response)
         payload = self._safe_json(response)
         detail = redact(self._error_message(response, payload) or "-", self._secrets())
         if self._is_auth_message(_message(payload)) or (status == 401 and not _message(payload)):

@@ -4,10 +4,7 @@ their fulfillment, coupons and payments. Paths and payloads are those of ``const
 import hmac
 from urllib.parse import quote
 
-from pydantic import ValidationError
-
 from ..base import AuthenticationError, BaseClient, PayloadError, Problem, RequestError, _, redact
-from ..schemas import describe_validation_error
 from ..tokens import CachedTokenMixin, MemoryTokenStore
 from . import const, mapping
 from .records import ChannelsStoresResult, CouponResult, ListResult, PaymentInfo, SyncError, SyncReport
@@ -106,7 +103,7 @@ class XmartClient(CachedTokenMixin, BaseClient):
                                      "%(detail)s"), code="conflict", status=status, **params)
             raise RequestError(_("%(marketplace)s refused %(what)s (HTTP %(status)s): %(detail)s"),
                                code="bad_request", status=status, **params)
-        super()._raise_for_response(response)
+        return super()._raise_for_response(response)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -158,15 +155,6 @@ class XmartClient(CachedTokenMixin, BaseClient):
                   "may use this API. %(marketplace)s said: %(detail)s"),
                 status=401, marketplace=self.label, client=self.client_id, detail=redact(detail, self._secrets()))
         return response
-
-    def _parse(self, model, payload, what):
-        """Validate a decoded answer against ``model``, or raise ``PayloadError``."""
-        try:
-            return model.model_validate(payload)
-        except ValidationError as error:
-            raise PayloadError(_("%(marketplace)s sent %(what)s this module cannot read: %(problems)s"),
-                               marketplace=self.label, what=what,
-                               problems=describe_validation_error(error)) from error
 
     def _answer(self, response, model, what):
         return self._parse(model, self._json(response), what)

@@ -2,11 +2,8 @@
 
 from datetime import datetime
 
-from pydantic import ValidationError
-
-from ..base import AuthenticationError, BaseClient, PayloadError, _, redact
+from ..base import AuthenticationError, BaseClient, _, redact
 from ..records import OrderPage
-from ..schemas import describe_validation_error
 from ..tokens import CachedTokenMixin, MemoryTokenStore
 from . import const, mapping
 from .schemas import XstakOrdersPage, XstakToken
@@ -151,11 +148,3 @@ class XstakClient(CachedTokenMixin, BaseClient):
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _parse(self, model, payload, what):
-        """Validate a decoded answer against ``model``, or raise ``PayloadError``."""
-        try:
-            return model.model_validate(payload)
-        except ValidationError as error:
-            raise PayloadError(_("%(marketplace)s sent %(what)s this module cannot read: %(problems)s"),
-                               marketplace=self.label, what=what,
-                               problems=describe_validation_error(error)) from error
