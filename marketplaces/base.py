@@ -66,6 +66,13 @@ def describe_validation_error(error):
     return "; ".join(parts)
 
 
+class Problems(list):
+    """The :class:`Problem` list of a check: ``problems.add(template, **params)`` appends one."""
+
+    def add(self, template, **params):
+        self.append(Problem(template, params))
+
+
 class MarketplaceError(Exception):
     """An exchange with a marketplace failed.
 

@@ -9,7 +9,7 @@ from datetime import timezone
 from pydantic import ValidationError
 
 from .. import colombia
-from ..base import PayloadError, Problem, _
+from ..base import PayloadError, Problems, _
 from ..records import (
     Address,
     Buyer,
@@ -211,10 +211,8 @@ def validate_listing(listing):
     :return: an empty list when the listing can be sent
     :rtype: list[str]
     """
-    problems = []
-
-    def add(template, **params):
-        problems.append(Problem(template, params))
+    problems = Problems()
+    add = problems.add
 
     ean = listing.ean or const.NO_EAN
     if ean != const.NO_EAN and not _EAN_RE.match(ean):
@@ -357,10 +355,8 @@ def validate_offer(offer):
     :return: an empty list when the offer can be sent
     :rtype: list[str]
     """
-    problems = []
-
-    def add(template, **params):
-        problems.append(Problem(template, params))
+    problems = Problems()
+    add = problems.add
 
     if not offer.ean:
         add(_("The offer has no EAN."))

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..base import PayloadError, Problem, _
+from ..base import PayloadError, Problem, Problems, _
 from ..records import Address, Buyer, MarketOrder, MarketOrderLine, RawOrder
 from ..schemas import describe_validation_error, validate_order
 from . import const
@@ -225,7 +225,7 @@ def configuration_problems(stores, channels):
     :return: one :class:`Problem` per broken rule; empty when it can be sent
     :rtype: list[Problem]
     """
-    problems = []
+    problems = Problems()
     channel_ids = _channel_problems(channels, problems)
     codes, store_ids = set(), set()
     for store in stores:
@@ -233,15 +233,9 @@ def configuration_problems(stores, channels):
     return problems
 
 
-def _adder(problems):
-    def add(template, **params):
-        problems.append(Problem(template, params))
-    return add
-
-
 def _channel_problems(channels, problems):
     """Append to ``problems`` what is wrong with ``channels``; return their ids."""
-    add = _adder(problems)
+    add = problems.add
     channel_ids = set()
     for channel in channels:
         channel_id = _text(channel.channel_id)
@@ -262,7 +256,7 @@ def _channel_problems(channels, problems):
 def _store_problems(store, channel_ids, codes, store_ids, problems):
     """Append to ``problems`` what is wrong with ``store``; ``codes`` and ``store_ids`` collect the
     codes and ids of the stores seen so far (each must be unique)."""
-    add = _adder(problems)
+    add = problems.add
     code = _text(store.code)
     label = code or repr(store.name)
     if not code:
