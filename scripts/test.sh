@@ -34,6 +34,9 @@ done
 say "Lint: ruff"
 (cd "$REPO_DIR" && "$VENV/bin/ruff" check --no-cache .)
 
+say "Lint: no function over 60 lines in models/, marketplaces/, controllers/, wizard/"
+(cd "$REPO_DIR" && "$VENV/bin/python" scripts/check_function_length.py models marketplaces controllers wizard)
+
 say "Lint: pylint with pylint_odoo at OCA's level (.pylintrc) and pylint's errors"
 # OCA's checks as .pylintrc lists them, and every error-level check except no-member and
 # unsubscriptable-object (pylint cannot see the fields and methods Odoo models receive from the
