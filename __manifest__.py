@@ -46,6 +46,7 @@
         "views/stock_picking_views.xml",
         "views/exito/delivery_carrier_views.xml",
         "views/res_config_settings_views.xml",
+        "views/marketplace_overview_views.xml",
         "views/marketplace_menus.xml",
         "views/marketful/marketplace_menus.xml",
         "views/xmart/marketplace_menus.xml",

@@ -9,6 +9,7 @@ from . import res_partner
 from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
+from . import sale_report
 from . import stock_picking
 from . import account_move
 from . import marketplace_settlement

@@ -215,6 +215,13 @@ class MarketplaceAccount(models.Model):
     job_problem_count = fields.Integer(compute="_compute_counts")
     listing_count = fields.Integer(compute="_compute_counts")
 
+    # The overview (Marketplaces > Overview): what needs doing, per account
+    overview_orders_today = fields.Integer(string="Orders Today", compute="_compute_overview")
+    overview_to_ship = fields.Integer(string="To Ship", compute="_compute_overview")
+    overview_due_today = fields.Integer(string="Due Today", compute="_compute_overview")
+    overview_late = fields.Integer(string="Late", compute="_compute_overview")
+    overview_last_payout_date = fields.Datetime(string="Last Payout", compute="_compute_overview")
+
     _sql_constraints = [
         ("marketplace_company_uniq", "unique(marketplace, company_id)",
          "A company can have only one account per marketplace."),
@@ -488,6 +495,65 @@ class MarketplaceAccount(models.Model):
         }
 
     # -- order import ---------------------------------------------------------------------
+
+    # -- overview -------------------------------------------------------------------------
+
+    def _overview_day(self):
+        """``(start, end)`` of the user's today, as naive UTC datetimes (how Odoo stores them)."""
+        today = fields.Date.context_today(self)
+        start = fields.Datetime.to_datetime(today)
+        tz_start = fields.Datetime.context_timestamp(self, start)
+        offset = tz_start.utcoffset() or timedelta()
+        start -= offset
+        return start, start + timedelta(days=1)
+
+    def _overview_domains(self):
+        """The domain of each overview figure, on the records its list shows (``{figure: (model,
+        domain)}``). To ship: the outgoing deliveries of the accounts' orders that are neither done
+        nor cancelled; due today and late compare the order's *Deliver Before* with now."""
+        start, end = self._overview_day()
+        now = fields.Datetime.now()
+        to_ship = [("marketplace_account_id", "in", self.ids), ("picking_type_code", "=", "outgoing"),
+                   ("state", "not in", ("done", "cancel", "draft"))]
+        return {
+            "orders_today": ("sale.order", [("marketplace_account_id", "in", self.ids),
+                                            ("date_order", ">=", start), ("date_order", "<", end)]),
+            "to_ship": ("stock.picking", to_ship),
+            "due_today": ("stock.picking", to_ship + [("sale_id.marketplace_max_delivery_date", ">=", now),
+                                                      ("sale_id.marketplace_max_delivery_date", "<", end)]),
+            "late": ("stock.picking", to_ship + [("sale_id.marketplace_max_delivery_date", "<", now)]),
+        }
+
+    def _compute_overview(self):
+        figures = {}
+        for figure, (model, domain) in self._overview_domains().items():
+            groups = self.env[model].sudo()._read_group(domain, ["marketplace_account_id"], ["__count"])
+            figures[figure] = {account.id: total for account, total in groups}
+        payouts = dict(self.env["marketplace.settlement"].sudo()._read_group(
+            [("account_id", "in", self.ids)], ["account_id"], ["payment_date:max"]))
+        for account in self:
+            account.overview_orders_today = figures["orders_today"].get(account.id, 0)
+            account.overview_to_ship = figures["to_ship"].get(account.id, 0)
+            account.overview_due_today = figures["due_today"].get(account.id, 0)
+            account.overview_late = figures["late"].get(account.id, 0)
+            account.overview_last_payout_date = payouts.get(account._origin, False)
+
+    @guard(USER)
+    def action_overview_open(self):
+        """The list behind one figure of the overview card (context ``overview_figure``: ``orders_today``,
+        ``to_ship``, ``due_today`` or ``late``)."""
+        figure = self.env.context.get("overview_figure")
+        domains = self._overview_domains()
+        if figure not in domains:
+            raise UserError(self.env._("Unknown overview figure: %(figure)s", figure=figure))
+        model, domain = domains[figure]
+        if model == "sale.order":
+            action = self.env["ir.actions.act_window"]._for_xml_id("marketplace_connector.action_marketplace_orders")
+        else:
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "marketplace_connector.action_marketplace_deliveries")
+        action.update(domain=domain, context={"create": False})
+        return action
 
     @api.model
     def _cron_import_orders(self):

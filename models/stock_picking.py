@@ -16,7 +16,11 @@ class StockPicking(models.Model):
     # The warehouse ships marketplace orders: it sees which account a delivery is for, whether its
     # tracking went out, and fetches its label (action_marketplace_label).
     marketplace_account_id = fields.Many2one(
-        related="sale_id.marketplace_account_id", string="Marketplace Account", groups=STOCK_OR_MARKETPLACE_USERS)
+        related="sale_id.marketplace_account_id", store=True, index="btree_not_null", string="Marketplace Account",
+        groups=STOCK_OR_MARKETPLACE_USERS)
+    marketplace_deliver_before = fields.Datetime(
+        related="sale_id.marketplace_max_delivery_date", store=True, string="Deliver Before",
+        groups=STOCK_OR_MARKETPLACE_USERS, help="The marketplace's deadline for this order's delivery.")
     marketplace_tracking_state = fields.Selection(
         selection=[("to_send", "To Send"), ("sent", "Sent"), ("error", "Refused")],
         string="Marketplace Tracking", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS,

@@ -45,6 +45,7 @@ REVIEWED = {
     ("marketplace.account", "action_view_listings"): (USER, "read"),
     ("marketplace.account", "action_view_settlements"): (USER, "read"),
     ("marketplace.account", "action_import_settlements"): (USER, "read"),
+    ("marketplace.account", "action_overview_open"): (USER, "read"),
     ("marketplace.account", "action_reimport_order"): (USER, "read"),
     ("marketplace.account", "action_marketful_compare_stock"): (USER, "read"),
     ("marketplace.account", "action_xmart_sync_stores"): (MANAGER, "write"),
