@@ -1,6 +1,8 @@
 """Screens in a real browser (Odoo tours on Chromium)."""
 
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import EXITO_TOKEN, EXITO_URL
@@ -30,3 +32,24 @@ class TestTours(HttpCase):
         note = job.message_ids[:1]
         self.assertEqual(note.author_id, manager.partner_id)
         self.assertIn("SKU-TO-FIX", note.body)
+
+    def test_the_overview_figures_open_their_lists(self):
+        company = self.env.company
+        user = new_test_user(
+            self.env, login="mkt_tour_user", groups="marketplace_connector.group_marketplace_user",
+            company_id=company.id, company_ids=[Command.set(company.ids)])
+        account = self.env["marketplace.account"].create({
+            "name": "Éxito overview tour", "marketplace": "exito", "api_url": EXITO_URL, "api_token": EXITO_TOKEN})
+        product = self.env["product.product"].create({"name": "Tour watch", "type": "consu", "is_storable": True})
+        buyer = self.env["res.partner"].create({"name": "Tour buyer"})
+        now = fields.Datetime.now()
+        for reference, deadline in (("TOUR-LATE", now - timedelta(days=1)), ("TOUR-LATER", now + timedelta(days=3))):
+            order = self.env["sale.order"].create({
+                "partner_id": buyer.id, "client_order_ref": reference, "marketplace_account_id": account.id,
+                "marketplace_max_delivery_date": deadline,
+                "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})]})
+            order.action_confirm()
+            order.picking_ids.origin = reference
+
+        self.start_tour("/odoo/action-marketplace_connector.action_marketplace_overview",
+                        "marketplace_connector_overview", login=user.login)
