@@ -791,6 +791,16 @@ class MarketplaceAccount(models.Model):
         """
         self._unsupported(self.env._("tracking"))
 
+    def _tracking_reference_required(self, picking):
+        """Whether ``picking`` may only be validated with a tracking reference: the marketplace
+        takes no shipment without one, and a delivery validated without it would queue a job that
+        can only fail. Not a job operation: asked when a user validates a delivery.
+
+        :param picking: a delivery of a marketplace order of this account
+        :return: False here; a marketplace that needs one says so behind its guard
+        """
+        return False
+
     def _get_label(self, picking):
         """Fetch the marketplace's shipping label of ``picking`` (called from the delivery, not by a
         job).

@@ -53,6 +53,26 @@ class StockPicking(models.Model):
             for picking in self if picking.sale_id
         })
 
+    def button_validate(self):
+        self._marketplace_check_tracking_reference()
+        return super().button_validate()
+
+    def _marketplace_check_tracking_reference(self):
+        """Refuse to validate a marketplace delivery without the tracking reference its marketplace
+        needs (Éxito), unless its carrier makes one when the delivery is validated (a shipping
+        connector): the job that tells the marketplace could only fail."""
+        missing = self.sudo().filtered(lambda picking: (
+            picking.state not in ("done", "cancel") and not picking.carrier_tracking_ref
+            and picking._marketplace_is_shipment()
+            and not (picking.carrier_id.integration_level == "rate_and_ship"
+                     and picking.carrier_id.delivery_type not in ("fixed", "base_on_rule"))
+            and picking.sale_id.marketplace_account_id._tracking_reference_required(picking)))
+        if missing:
+            raise UserError(self.env._(
+                "%(pickings)s: the marketplace needs the tracking reference of the shipment. Enter it in the "
+                "delivery (Additional Info tab, Tracking Reference), then validate.",
+                pickings=", ".join(missing.mapped("name"))))
+
     def _action_done(self):
         res = super()._action_done()
         # Whoever validates, the marketplace hears of it: the module's own bookkeeping, as superuser.

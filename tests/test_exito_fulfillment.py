@@ -128,21 +128,28 @@ class TestExitoFulfillment(MarketplaceCase):
         self.assertIn(f"El producto {ref} no se actualizó (Rejected).", picking.message_ids[0].body)
         self.assertIn(f"El producto {ref} no se actualizó (Rejected).", picking.activity_ids.note)
 
-    def test_missing_tracking_reference_fails_with_a_message_and_goes_once_it_is_set(self):
+    def test_validating_without_the_tracking_reference_is_refused_and_goes_once_it_is_set(self):
         order = self.import_order()
         self.http.add_callback(responses.PATCH, f"{EXITO_URL}/dev/api/orders/{order.marketplace_order_ref}/tracking",
                                callback=tracking_answer)
         picking = order.picking_ids
         picking.carrier_id = self.carrier
+        with self.assertRaisesRegex(UserError, "needs the tracking reference"):
+            self.validate(picking)
+        self.assertEqual(picking.state, "assigned")
+        self.assertFalse(self.jobs_of("push_tracking"), "no job that could only fail")
+        picking.carrier_tracking_ref = "GUIA-2"
         self.validate(picking)
         self.run_jobs()
-        job = self.jobs_of("push_tracking")
-        self.assertEqual(job.state, "failed")
-        self.assertIn("no tracking reference", job.last_error)
-        picking.carrier_tracking_ref = "GUIA-2"
-        self.run_jobs()
-        self.assertEqual(job.state, "done")
+        self.assertEqual(self.jobs_of("push_tracking").state, "done")
         self.assertEqual(self.tracking_calls()[0]["tracking"], "GUIA-2")
+
+    def test_an_account_that_sends_no_tracking_validates_without_a_reference(self):
+        self.account.push_tracking = False
+        order = self.import_order()
+        self.validate(order.picking_ids)
+        self.assertEqual(order.picking_ids.state, "done")
+        self.assertFalse(self.jobs_of("push_tracking"))
 
     # -- label ----------------------------------------------------------------------------
 

@@ -352,6 +352,7 @@ class TestPortalCustomerOpensHisMarketplaceOrder(HttpCase, MarketplaceCase):
                                  partner_id=order.partner_id.id)
         # Imported orders do not make their buyers followers; a seller who shares the order does.
         order.message_subscribe(partner_ids=customer.partner_id.ids)
+        order.picking_ids.carrier_tracking_ref = "GUIA-7"
         order.picking_ids.move_ids.write({"quantity": 1, "picked": True})
         order.picking_ids.button_validate()
         invoice = order._create_invoices()

@@ -37,6 +37,7 @@ class TestOverview(MarketplaceCase):
         due_today.marketplace_max_delivery_date = now + (end_of_day - now) / 2
         later.marketplace_max_delivery_date = end_of_day + timedelta(days=2)
         shipped.marketplace_max_delivery_date = now - timedelta(hours=1)
+        shipped.picking_ids.carrier_tracking_ref = "GUIA-1"
         for move in shipped.picking_ids.move_ids:
             move.quantity = move.product_uom_qty
             move.picked = True

@@ -98,6 +98,11 @@ class MarketplaceAccount(models.Model):
 
     # -- fulfillment ----------------------------------------------------------------------
 
+    def _tracking_reference_required(self, picking):
+        if self.marketplace != "exito":
+            return super()._tracking_reference_required(picking)
+        return self.push_tracking
+
     def _push_tracking(self, job):
         if self.marketplace != "exito":
             return super()._push_tracking(job)
