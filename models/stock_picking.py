@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools.pdf import merge_pdf
 
 from ..marketplaces.base import MarketplaceError
 from .access import STOCK_USER, guard
@@ -132,6 +133,48 @@ class StockPicking(models.Model):
         :raise UserError: when the marketplace gives no label
         """
         self.ensure_one()
+        label = self._marketplace_fetch_label()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{label.id}?download=true",
+            "target": "new",
+        }
+
+    @guard(STOCK_USER, "write")
+    def action_marketplace_labels(self):
+        """The labels of these deliveries in one PDF, to print at once (each fetched once, as
+        :meth:`action_marketplace_label`). Deliveries the marketplace gives no label for are named
+        in the chatter of each and left out; none at all is an error.
+
+        :raise AccessError: when the user may not change the deliveries
+        :raise UserError: when no delivery has a label
+        """
+        labels, problems = [], []
+        for picking in self:
+            try:
+                labels.append(picking._marketplace_fetch_label())
+            except UserError as error:
+                problems.append(f"{picking.name}: {error.args[0]}")
+        if not labels:
+            raise UserError("\n".join(problems) or self.env._("Select deliveries of marketplace orders."))
+        batch = self.env["marketplace.label.batch"].sudo().create({
+            "file": base64.b64encode(merge_pdf([base64.b64decode(label.datas) for label in labels])),
+            "file_name": self.env._("Marketplace labels.pdf"),
+            "problems": "\n".join(problems),
+        })
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/marketplace.label.batch/{batch.id}/file/{batch.file_name}?download=true",
+            "target": "new",
+        }
+
+    def _marketplace_fetch_label(self):
+        """The label attachment of this delivery, fetched from the marketplace the first time.
+
+        :rtype: ir.attachment (as superuser)
+        :raise UserError: not a marketplace delivery, or the marketplace gives no label
+        """
+        self.ensure_one()
         picking = self.sudo()
         if not picking.marketplace_label_id:
             account = picking.sale_id.marketplace_account_id
@@ -152,8 +195,4 @@ class StockPicking(models.Model):
                 "res_id": self.id,
             })
             picking.write({"marketplace_label_id": attachment.id, "marketplace_label_error": False})
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{picking.marketplace_label_id.id}?download=true",
-            "target": "new",
-        }
+        return picking.marketplace_label_id

@@ -80,6 +80,7 @@ REVIEWED = {
     ("sale.order", "action_xmart_delivered"): (USER, "write"),
     ("sale.order", "action_xmart_refresh_payment"): (USER, "write"),
     ("stock.picking", "action_marketplace_label"): (STOCK_USER, "write"),
+    ("stock.picking", "action_marketplace_labels"): (STOCK_USER, "write"),
     ("stock.picking", "action_xmart_customer_collected"): (STOCK_USER, "write"),
     ("stock.picking", "action_marketful_announce"): (STOCK_USER, "write"),
     ("stock.picking", "action_marketful_events"): (STOCK_USER, "write"),
@@ -229,6 +230,7 @@ class TestAccessMatrix(TrustCase):
                 "order_id": cls.xmart_order.id, "store_id": stores[1].id, "reason": "Closed"},
             "marketplace.xmart.coupon.wizard": {"order_id": cls.xmart_order.id, "customer_uid": "U-2", "code": "NEW"},
             "marketplace.job.payload.wizard": {"job_id": jobs[1].id},
+            "marketplace.label.batch": {"file_name": "Marketplace labels.pdf", "problems": "none"},
         }
         cls.records = {model: env[model].create(values) for model, values in wizards.items()}
         cls.records.update({

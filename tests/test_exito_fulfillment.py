@@ -1,4 +1,5 @@
 import base64
+import io
 import json
 from urllib.parse import parse_qs, urlsplit
 
@@ -7,6 +8,7 @@ import responses
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
+from odoo.tools.pdf import PdfFileReader
 
 from .common import EXITO_URL, MarketplaceCase, exito_order, orders_page
 
@@ -166,6 +168,28 @@ class TestExitoFulfillment(MarketplaceCase):
         self.assertNotIn("Authorization", self.http.calls[-1].request.headers, "the label address gets no token")
         picking.action_marketplace_label()
         self.assertEqual(len([call for call in self.http.calls if "sticker" in call.request.url]), 1)
+
+    def test_labels_of_several_deliveries_print_as_one_pdf(self):
+        with open(file_path("base/tests/minimal.pdf"), "rb") as pdf:
+            label = pdf.read()
+        first, second, refused = (self.import_order(number) for number in (1, 2, 3))
+        for order, number in ((first, 1), (second, 2)):
+            self.http.get(f"{EXITO_URL}/dev/api/orders/{order.marketplace_order_number}/sticker", json={
+                "errors": [], "data": f"http://127.0.0.1:9/s3/Label_{number}.pdf", "message": "OK",
+                "pendingResponse": False})
+            self.http.get(f"http://127.0.0.1:9/s3/Label_{number}.pdf", body=label, content_type="application/pdf")
+        self.http.get(f"{EXITO_URL}/dev/api/orders/{refused.marketplace_order_number}/sticker", status=400, json={
+            "errors": [{"code": "500", "message": "Sin centro de acopio"}], "data": None, "message": "Error",
+            "pendingResponse": False})
+        pickings = (first | second | refused).picking_ids
+        action = pickings.action_marketplace_labels()
+        batch = self.env["marketplace.label.batch"].search([], order="id desc", limit=1)
+        self.assertIn(f"/web/content/marketplace.label.batch/{batch.id}/file/", action["url"])
+        merged = base64.b64decode(batch.file)
+        self.assertTrue(merged.startswith(b"%PDF"))
+        self.assertEqual(len(PdfFileReader(io.BytesIO(merged)).pages), 2, "one page per label")
+        self.assertIn(refused.picking_ids.name, batch.problems)
+        self.assertEqual((first | second).picking_ids.marketplace_label_id.mapped("raw"), [label, label])
 
     def test_label_refused_shows_the_marketplace_reason(self):
         order = self.import_order()
