@@ -79,6 +79,7 @@ class TestExitoFulfillment(MarketplaceCase):
         self.assertEqual(picking.marketplace_tracking_state, "sent")
         self.run_jobs()
         self.assertEqual(len(self.tracking_calls()), 1, "sent once")
+        self.assertFalse(picking.marketful_order_ref, "no Marketful Events on an Éxito delivery")
 
         backorder = order.picking_ids - picking
         backorder.carrier_tracking_ref = "GUIA-999"

@@ -58,6 +58,8 @@ class TestMarketful(MarketfulCase):
         self.assertEqual((headers["Authorization"], headers["User"]), (MARKETFUL_TOKEN, MARKETFUL_USER))
         self.assertRecordValues(order, [{"marketful_state": "sent", "marketful_order_ref": "5021",
                                          "marketful_status": "pendiente", "marketful_channel": "Odoo"}])
+        # Its delivery offers Marketful Events (shown only for orders Marketful took)
+        self.assertEqual(order.picking_ids.marketful_order_ref, "5021")
         self.assertEqual(job.state, "done")
         self.assertFalse(job.awaiting_answer_since)
 

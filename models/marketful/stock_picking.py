@@ -17,6 +17,7 @@ class StockPicking(models.Model):
     marketful_account_id = fields.Many2one(
         "marketplace.account", compute="_compute_marketful_account_id",
         groups=MARKETPLACE_USERS, help="The Marketful account whose warehouse receives this transfer.")
+    marketful_order_ref = fields.Char(related="sale_id.marketful_order_ref", groups=MARKETPLACE_USERS)
     marketful_entry_state = fields.Selection(
         selection=[("to_send", "To Announce"), ("sent", "Announced"), ("refused", "Refused")],
         string="Marketful Entry", readonly=True, copy=False, groups=MARKETPLACE_USERS)
