@@ -1,11 +1,12 @@
 """Screens in a real browser (Odoo tours on Chromium)."""
 
+import re
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import EXITO_TOKEN, EXITO_URL
+from .common import EXITO_TOKEN, EXITO_URL, MarketplaceCase, exito_order, orders_page
 
 
 @tagged("post_install", "-at_install")
@@ -53,3 +54,38 @@ class TestTours(HttpCase):
 
         self.start_tour("/odoo/action-marketplace_connector.action_marketplace_overview",
                         "marketplace_connector_overview", login=user.login)
+
+
+@tagged("post_install", "-at_install")
+class TestDailyTours(HttpCase, MarketplaceCase):
+    """The daily moments of the sales and warehouse people, in a real browser."""
+
+    def setUp(self):
+        super().setUp()
+        # Odoo's server and Chromium's devtools endpoint are on localhost too: only the marketplace's
+        # address (port 9) is mocked.
+        self.http.add_passthru(re.compile(r"http://(127\.0\.0\.1|localhost):(?!9/)\d+"))
+        self.company = self.env.company
+
+    def test_a_marketplace_user_imports_and_opens_an_order(self):
+        user = new_test_user(
+            self.env, login="mkt_tour_importer", groups="marketplace_connector.group_marketplace_user",
+            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        self.mock_pages(orders_page([exito_order(4711, [("7752285029933", "smartwatch08", 1, 189900)])]))
+        self.start_tour(f"/odoo/action-marketplace_connector.action_marketplace_account/{self.account.id}",
+                        "marketplace_connector_import_and_open_order", login=user.login)
+        self.assertEqual(self.orders_of().marketplace_order_number, "4711")
+
+    def test_a_warehouse_user_validates_a_delivery_with_its_tracking_reference(self):
+        self.mock_pages(orders_page([exito_order(4712, [("7752285029933", "smartwatch08", 1, 189900)])]))
+        self.account.action_import_orders()
+        picking = self.orders_of().picking_ids
+        self.env["stock.quant"]._update_available_quantity(self.smartwatch, picking.location_id, 5)
+        picking.action_assign()
+        clerk = new_test_user(
+            self.env, login="mkt_tour_clerk", groups="stock.group_stock_user",
+            company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        self.start_tour(f"/odoo/action-stock.action_picking_tree_all/{picking.id}",
+                        "marketplace_connector_validate_with_tracking", login=clerk.login)
+        self.assertRecordValues(picking, [{"state": "done", "carrier_tracking_ref": "GUIA-TOUR-1",
+                                           "marketplace_tracking_state": "to_send"}])
