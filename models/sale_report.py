@@ -10,7 +10,7 @@ class SaleReport(models.Model):
     _inherit = "sale.report"
 
     marketplace_account_id = fields.Many2one(
-        "marketplace.account", string="Marketplace Account", readonly=True, groups=MARKETPLACE_USERS)
+        "marketplace.account", readonly=True, groups=MARKETPLACE_USERS)
 
     def _select_additional_fields(self):
         res = super()._select_additional_fields()
