@@ -60,7 +60,10 @@ class MarketplaceListing(models.Model):
     @api.model
     def _resolve_products(self, account, lines):
         """Products of marketplace order lines: first through the account's listings (EAN,
-        seller SKU, marketplace SKU), then through product barcodes. Two queries per batch.
+        seller SKU, marketplace SKU), then through product barcodes (EAN), then through products'
+        Internal Reference (seller SKU: iMotriz and XStak send the seller's SKUs). Three queries
+        per batch at most; products of another company are never matched, nor an Internal
+        Reference that two products share.
 
         :param list lines: ``records.MarketOrderLine``
         :return: ``{id(line): product.product}`` for the lines that were resolved
@@ -82,17 +85,30 @@ class MarketplaceListing(models.Model):
                                (by_marketplace_sku, listing.marketplace_sku)):
                 if key:
                     index.setdefault(key, listing.product_id)
-        unresolved_eans = eans - by_ean.keys()
+
+        def listed(line):
+            return (by_ean.get(line.ean) or by_seller_sku.get(line.seller_sku)
+                    or by_marketplace_sku.get(line.marketplace_sku))
+
+        Product = self.env["product.product"]
+        company = ("company_id", "in", (False, account.company_id.id))
+        unresolved_eans = {line.ean for line in lines if line.ean and not listed(line)}
         by_barcode = {}
         if unresolved_eans:
-            products = self.env["product.product"].search_fetch(
-                [("barcode", "in", list(unresolved_eans)), ("company_id", "in", (False, account.company_id.id))],
-                ["barcode"])
+            products = Product.search_fetch([("barcode", "in", list(unresolved_eans)), company], ["barcode"])
             by_barcode = {product.barcode: product for product in products}
+        unresolved_skus = {line.seller_sku for line in lines
+                           if line.seller_sku and not listed(line) and not by_barcode.get(line.ean)}
+        by_reference = {}
+        if unresolved_skus:
+            products = Product.search_fetch([("default_code", "in", list(unresolved_skus)), company],
+                                            ["default_code"], order="id")
+            for reference, same in products.grouped("default_code").items():
+                if len(same) == 1:  # a reference two products share designates neither
+                    by_reference[reference] = same
         resolved = {}
         for line in lines:
-            product = (by_ean.get(line.ean) or by_seller_sku.get(line.seller_sku)
-                       or by_marketplace_sku.get(line.marketplace_sku) or by_barcode.get(line.ean))
+            product = listed(line) or by_barcode.get(line.ean) or by_reference.get(line.seller_sku)
             if product:
                 resolved[id(line)] = product
         return resolved
