@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+#: listing fields through which orders find their products
+MATCHING_FIELDS = {"product_id", "ean", "seller_sku", "marketplace_sku", "active"}
+
 
 class MarketplaceListing(models.Model):
     """A product as it is known on one marketplace account: its ids there, what was last
@@ -45,6 +48,23 @@ class MarketplaceListing(models.Model):
         ("account_product_uniq", "unique(account_id, product_id)",
          "A product can be listed only once per marketplace account."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        listings = super().create(vals_list)
+        listings._resume_orders_waiting()
+        return listings
+
+    def write(self, vals):
+        res = super().write(vals)
+        if MATCHING_FIELDS & set(vals):
+            self._resume_orders_waiting()
+        return res
+
+    def _resume_orders_waiting(self):
+        """A listing may be what orders wait for: run them again (see ``marketplace.job``)."""
+        if self:
+            self.env["marketplace.job"]._resume_waiting_for_products(self.sudo().company_id)
 
     @api.depends("product_id")
     def _compute_from_product(self):
