@@ -39,7 +39,8 @@ class MarketplaceListing(models.Model):
             ("rejected", "Rejected"),
             ("error", "Error"),
         ],
-        default="draft", required=True, index=True)
+        default="draft", required=True, readonly=True, index=True,
+        help="Where the listing stands on the marketplace: set by what the marketplace answers, never by hand.")
     last_pushed_values = fields.Json(readonly=True, copy=False)
     last_push_date = fields.Datetime(readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)

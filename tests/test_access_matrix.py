@@ -242,6 +242,7 @@ class TestAccessMatrix(TrustCase):
             "marketplace.job": jobs,
             "marketplace.listing": listing | marketful_listing | xmart_listing,
             "marketplace.listing.spec": listing.spec_ids,
+            "marketplace.exito.category": env["marketplace.exito.category"].search([("account_id", "=", cls.exito.id)]),
             "marketplace.listing.component": listing.component_ids,
             "marketplace.settlement": settlement,
             "marketplace.settlement.line": settlement.line_ids,
