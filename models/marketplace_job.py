@@ -399,7 +399,8 @@ class MarketplaceJob(models.Model):
 
         :raise UserError: when none of the jobs waits for products
         """
-        jobs = self.filtered(lambda job: job.state == WAITING_PRODUCTS and job.missing_products)
+        # A pending job that still lists missing products was made due again by a product saved since.
+        jobs = self.filtered(lambda job: job.state in (WAITING_PRODUCTS, "pending") and job.missing_products)
         if not jobs:
             raise UserError(self.env._("None of these jobs waits for products."))
         return {
@@ -675,8 +676,9 @@ class MarketplaceJob(models.Model):
           for new ones, then run again) and a setting missing on the marketplace's side (the account
           shows it; the job keeps backing off until a person sets it).
 
-        Every other error (timeouts, 5xx, 408/409/425/429, a rule of Odoo's side such as an unknown
-        product, a database conflict, an unforeseen error) is retried with backoff.
+        Every other error (timeouts, 5xx, 408/409/425/429, a rule of Odoo's side such as a missing
+        tracking reference, a database conflict, an unforeseen error) is retried with backoff. Unknown
+        products never come here: their jobs wait for a person (:class:`UnknownProducts`).
         """
         if isinstance(error, (NeedsAttention, pydantic.ValidationError)):
             return True

@@ -4,6 +4,9 @@ from odoo.exceptions import AccessError, UserError
 from ..models.access import USER, check_readable, guard
 from ..models.marketplace_job import WAITING_PRODUCTS
 
+#: states of the jobs the wizard fixes: waiting for products, or made due again by a product saved since
+WAITING = (WAITING_PRODUCTS, "pending")
+
 
 class MarketplaceProductFixWizard(models.TransientModel):
     """The products that orders wait for (``marketplace.job`` in state *Waiting for Products*), one
@@ -31,7 +34,7 @@ class MarketplaceProductFixWizard(models.TransientModel):
     def _compute_line_ids(self):
         for wizard in self:
             lines = {}
-            for job in wizard.job_ids.filtered(lambda job: job.state == WAITING_PRODUCTS):
+            for job in wizard.job_ids.filtered(lambda job: job.state in WAITING):
                 for missing in job.missing_products or []:
                     key = (job.account_id.id, missing.get("seller_sku") or "", missing.get("ean") or "",
                            missing.get("marketplace_sku") or "")
@@ -94,8 +97,9 @@ class MarketplaceProductFixWizard(models.TransientModel):
         return self._run_jobs(jobs)
 
     def _waiting_jobs(self):
-        # Taken before the products change: saving a product or listing makes waiting jobs due.
-        return self.job_ids.sudo().filtered(lambda job: job.state == WAITING_PRODUCTS)
+        # Taken before the products change. Saving a product or listing anywhere makes waiting jobs
+        # due (pending) until the runner tries them: those are the wizard's to run too.
+        return self.job_ids.sudo().filtered(lambda job: job.state in WAITING)
 
     def _run_jobs(self, jobs):
         """Run ``jobs`` at once and say how many orders were imported and how many still wait."""
@@ -165,21 +169,26 @@ class MarketplaceProductFixWizardLine(models.TransientModel):
         Listing = self.env["marketplace.listing"]
         existing = Listing.with_context(active_test=False).search(
             [("account_id", "in", self.account_id.ids), ("product_id", "in", self.product_id.ids)])
-        by_pair = {(listing.account_id, listing.product_id): listing for listing in existing}
-        to_create = []
+        listings = {(listing.account_id.id, listing.product_id.id): listing for listing in existing}
+        to_write, to_create = {}, {}
         for line in self:
             keys = {"seller_sku": line.seller_sku, "ean": line.ean, "marketplace_sku": line.marketplace_sku}
             keys = {field: value for field, value in keys.items() if value}
-            listing = by_pair.get((line.account_id, line.product_id))
-            if not listing:
-                to_create.append({"account_id": line.account_id.id, "product_id": line.product_id.id, **keys})
-                continue
-            clash = {field: value for field, value in keys.items() if listing[field] and listing[field] != value}
+            pair = (line.account_id.id, line.product_id.id)
+            listing = listings.get(pair)
+            known = to_create.get(pair) or {**{field: listing[field] for field in keys if listing and listing[field]},
+                                            **to_write.get(pair, {})}
+            clash = {field: value for field, value in keys.items() if known.get(field) and known[field] != value}
             if clash:
                 raise UserError(self.env._(
                     "%(product)s is already listed on %(account)s as %(keys)s: an order line naming %(new)s cannot "
                     "be linked to it. Choose another product, or change that listing.",
                     product=line.product_id.display_name, account=line.account_id.name,
-                    keys=", ".join(listing[field] for field in clash), new=", ".join(clash.values())))
-            listing.write({**keys, "active": True})
-        return Listing.create(to_create)
+                    keys=", ".join(known[field] for field in clash), new=", ".join(clash.values())))
+            if listing:
+                to_write.setdefault(pair, {}).update(keys)
+            else:
+                to_create.setdefault(pair, {"account_id": pair[0], "product_id": pair[1]}).update(keys)
+        for pair, values in to_write.items():
+            listings[pair].write({**values, "active": True})
+        return Listing.create(list(to_create.values()))
