@@ -234,8 +234,10 @@ class TestAccessMatrix(TrustCase):
             "marketplace.product.fix.wizard": {"job_ids": [Command.set(jobs[1].ids)]},
         }
         cls.records = {model: env[model].create(values) for model, values in wizards.items()}
+        fix_wizard = cls.records["marketplace.product.fix.wizard"]
+        fix_wizard.flush_recordset()  # its lines are computed from its jobs first (none wait here)
         cls.records["marketplace.product.fix.wizard.line"] = env["marketplace.product.fix.wizard.line"].create({
-            "wizard_id": cls.records["marketplace.product.fix.wizard"].id, "account_id": cls.imotriz.id,
+            "wizard_id": fix_wizard.id, "account_id": cls.imotriz.id,
             "name": "Oil filter", "seller_sku": "FIL-ACE-1234", "price": 38900})
         cls.records.update({
             "marketplace.account": cls.accounts,

@@ -102,7 +102,7 @@ class TestSandboxEndToEnd(MarketplaceCase):
     def test_unknown_ean_waits_then_imports_after_the_product_gets_it(self):
         template = self.reset(1)
         unknown = next(iter(template.values()))
-        unknown["products"][0]["ean"] = "7709876543210"
+        unknown["products"][0].update(ean="7709876543210", reference="NEW-7709876543210")
         self.sandbox.post("/_sandbox/exito/orders", [unknown])
         self.account.action_import_orders()
         job = self.jobs_of()

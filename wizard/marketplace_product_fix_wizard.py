@@ -24,7 +24,9 @@ class MarketplaceProductFixWizard(models.TransientModel):
     is_storable = fields.Boolean(
         string="Track Inventory", default=True,
         help="The products Create Products makes track their stock (the stock marketplaces are told).")
-    can_create_products = fields.Boolean(compute="_compute_can_create_products")
+    can_create_products = fields.Boolean(
+        readonly=True, default=lambda self: self.env["product.product"].has_access("create"),
+        help="Whether the user may create products in Odoo (else only Link to Existing Product is offered).")
 
     @api.constrains("job_ids")
     def _check_jobs_readable(self):
@@ -51,11 +53,6 @@ class MarketplaceProductFixWizard(models.TransientModel):
                         "price": missing.get("price") or 0.0,
                     }
             wizard.line_ids = [Command.clear()] + [Command.create(values) for values in lines.values()]
-
-    def _compute_can_create_products(self):
-        allowed = self.env["product.product"].has_access("create")
-        for wizard in self:
-            wizard.can_create_products = allowed
 
     @guard(USER, "write", related=[("job_ids", "read")])
     def action_create_products(self):
