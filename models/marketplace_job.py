@@ -622,13 +622,15 @@ class MarketplaceJob(models.Model):
         jobs = self.sudo().filtered(lambda job: job.state != "done")
         if not jobs:
             return jobs
-        jobs.write({"state": "pending", "next_attempt_date": fields.Datetime.now()})
         jobs.flush_recordset()
+        # Locked first: a job a runner holds is in that runner's batch, and waiting for its lock
+        # would hold the user's request.
         self.env.cr.execute(SQL(
-            "SELECT id FROM marketplace_job WHERE id IN %s AND state = 'pending' FOR UPDATE SKIP LOCKED",
+            "SELECT id FROM marketplace_job WHERE id IN %s AND state != 'done' FOR UPDATE SKIP LOCKED",
             tuple(jobs.ids)))
         locked = jobs.browse([row[0] for row in self.env.cr.fetchall()])
         if locked:
+            locked.write({"state": "pending", "next_attempt_date": fields.Datetime.now()})
             locked._process()
         if jobs - locked:
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()

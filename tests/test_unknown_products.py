@@ -119,7 +119,7 @@ class TestUnknownProducts(MarketplaceCase):
 
         action = jobs.action_fix_products()
         self.assertEqual(action["res_model"], "marketplace.product.fix.wizard")
-        wizard = self.Wizard.with_context(action["context"]).create({})
+        wizard = self.Wizard.with_context(**action["context"]).create({})
         self.assertEqual(wizard.job_ids, jobs)
         self.assertEqual(sorted(wizard.line_ids.mapped("seller_sku")), sorted(IMOTRIZ_SKUS + XSTAK_SKUS))
         self.assertTrue(wizard.can_create_products)
@@ -213,7 +213,7 @@ class TestUnknownProducts(MarketplaceCase):
         jobs = self.queue_imotriz()
         self.run_jobs(self.imotriz)
         action = jobs.with_user(user).action_fix_products()
-        wizard = self.Wizard.with_user(user).with_context(action["context"]).create({})
+        wizard = self.Wizard.with_user(user).with_context(**action["context"]).create({})
         self.assertFalse(wizard.can_create_products)
         with self.assertRaisesRegex(AccessError, "not allowed to create products"):
             wizard.action_create_products()
