@@ -18,6 +18,7 @@
         "data/product_data.xml",
         "wizard/marketplace_job_payload_wizard_views.xml",
         "wizard/marketplace_publish_wizard_views.xml",
+        "wizard/marketplace_product_fix_wizard_views.xml",
         "wizard/marketplace_reimport_wizard_views.xml",
         "wizard/marketplace_xmart_import_wizard_views.xml",
         "wizard/marketplace_xmart_transfer_wizard_views.xml",

@@ -14,7 +14,7 @@ from ..marketplaces.base import MarketplaceError
 from ..marketplaces.records import OrderQuery
 from ..marketplaces.tokens import TokenStore
 from .access import MANAGER, SYSTEM, USER, guard
-from .marketplace_job import UnsupportedOperation
+from .marketplace_job import WAITING_PRODUCTS, UnknownProducts, UnsupportedOperation
 
 _logger = logging.getLogger(__name__)
 
@@ -258,7 +258,7 @@ class MarketplaceAccount(models.Model):
 
         orders = count("sale.order", "marketplace_account_id")
         jobs = count("marketplace.job", "account_id")
-        problems = count("marketplace.job", "account_id", [("state", "in", ("failed", "dead"))])
+        problems = count("marketplace.job", "account_id", [("state", "in", ("failed", "dead", WAITING_PRODUCTS))])
         listings = count("marketplace.listing", "account_id")
         for account in self:
             account.order_count = orders.get(account.id, 0)
@@ -1031,6 +1031,30 @@ class MarketplaceAccount(models.Model):
         return self.activity_schedule(
             "mail.mail_activity_data_todo", summary=summary, note=note, user_id=self._responsible().id)
 
+    def _notify_products_missing(self, jobs):
+        """Orders of this account wait for products: one activity per account and day tells the
+        responsible which (a new order adds its line to the day's activity, once)."""
+        self.ensure_one()
+        summary = self.env._("Orders wait for products")
+        today = fields.Date.context_today(self)
+        activity = self.activity_ids.filtered(
+            lambda act: act.summary == summary and fields.Date.context_today(self, act.create_date) == today)[:1]
+        known = str(activity.note or "") if activity else ""
+        lines = [
+            Markup("%s: %s") % (job.name, ", ".join(line.get("seller_sku") or line.get("ean") or line.get("name") or "?"
+                                                   for line in job.missing_products or []))
+            for job in jobs if str(Markup.escape(job.name)) + ":" not in known]
+        if not lines:
+            return activity
+        if activity:
+            kept = [Markup(line) for line in known.split("<br>")]
+            activity.note = Markup("<br>").join((kept + lines)[-ACTIVITY_NOTE_LINES:])
+            return activity
+        intro = self.env._("Open Marketplaces > Jobs, filter Waiting for Products and press Fix Products:")
+        return self.activity_schedule(
+            "mail.mail_activity_data_todo", summary=summary, user_id=self._responsible().id,
+            note=Markup("<br>").join([Markup("%s") % intro, *lines[-ACTIVITY_NOTE_LINES:]]))
+
     def _notify_dead_job(self, job):
         """A job gave up after its last attempt: tell the responsible."""
         self._schedule_unique_activity(
@@ -1112,7 +1136,10 @@ class MarketplaceAccountOrderImport(models.Model):
             if config_error:
                 outcomes[job.id] = UserError(config_error)
             elif missing:
-                outcomes[job.id] = UserError(self._unknown_products_message(order, missing))
+                outcomes[job.id] = UnknownProducts(self._unknown_products_message(order, missing), [
+                    {"name": line.name, "ean": line.ean, "seller_sku": line.seller_sku,
+                     "marketplace_sku": line.marketplace_sku, "price": line.unit_price, "quantity": line.quantity}
+                    for line in missing])
             else:
                 ready.append((job, order))
         return ready, products
@@ -1177,13 +1204,14 @@ class MarketplaceAccountOrderImport(models.Model):
 
     def _unknown_products_message(self, order, lines):
         described = "; ".join(
-            self.env._("%(name)s (EAN %(ean)s, seller SKU %(sku)s)",
-                       name=line.name, ean=line.ean or "-", sku=line.seller_sku or "-")
+            self.env._("%(name)s (EAN %(ean)s, SKU %(sku)s)",
+                       name=line.name, ean=line.ean or "-", sku=line.seller_sku or line.marketplace_sku or "-")
             for line in lines
         )
         return self.env._(
-            "Order %(number)s: no product matches %(lines)s. Give the product this barcode, or add a listing "
-            "with this EAN or seller SKU on the account, then retry the job.",
+            "Order %(number)s: no product matches %(lines)s. Press Fix Products to create the products or link "
+            "them to existing ones (or give a product this Internal Reference or barcode): the order then imports "
+            "by itself.",
             number=order.number, lines=described)
 
     def _prepare_sale_order_values(self, order, partner, shipping_partner, products):

@@ -28,6 +28,9 @@ _SURROGATE_ESCAPE = re.compile(r"\\ud[89a-f]", re.IGNORECASE)
 
 #: jobs in these states are taken by the runner once their next attempt is due
 DUE_STATES = ("pending", "failed")
+#: the state of order imports that wait for a person to create or link their products: never due,
+#: no attempt counted; they run again as soon as a product or listing that may match is saved
+WAITING_PRODUCTS = "waiting_products"
 #: what a handler returns for a job that made progress and must run again (next page)
 AGAIN = "again"
 #: what a handler returns for a job that must wait (the marketplace is busy) without it
@@ -134,6 +137,22 @@ class NeedsAttention(UserError):
     lost, and only a person can check the marketplace)."""
 
 
+class UnknownProducts(UserError):
+    """An order names products Odoo does not know (no listing, barcode or internal reference
+    matches): waiting cannot fix it, retrying would only burn attempts. The job waits for a person
+    (state :data:`WAITING_PRODUCTS`), who creates or links the products (``marketplace.product.fix.wizard``);
+    saving them runs it again.
+
+    :param str message: what the user reads (the job's last error)
+    :param list lines: the order's lines without a product, as dicts: ``name``, ``ean``, ``seller_sku``,
+        ``marketplace_sku``, ``price`` (per unit, as the order said), ``quantity``
+    """
+
+    def __init__(self, message, lines):
+        super().__init__(message)
+        self.lines = lines
+
+
 class UnsupportedOperation(NeedsAttention):
     """The account's marketplace does not implement the operation a job asks for: no attempt can
     change that, so the job gives up at once (see ``marketplace.account._unsupported``)."""
@@ -173,10 +192,12 @@ class MarketplaceJob(models.Model):
             ("done", "Done"),
             ("failed", "Failed"),
             ("dead", "Gave up"),
+            (WAITING_PRODUCTS, "Waiting for Products"),
             ("cancelled", "Cancelled"),
         ],
         default="pending", required=True, readonly=True, index=True,
-        help="Failed jobs are retried automatically; jobs that gave up wait for a user.")
+        help="Failed jobs are retried automatically; jobs that gave up wait for a user; orders waiting for "
+             "products run again as soon as their products are created or linked (Fix Products).")
     priority = fields.Integer(default=DEFAULT_PRIORITY, readonly=True, help="Lower runs first.")
     dedupe_key = fields.Char(
         readonly=True, copy=False,
@@ -191,6 +212,9 @@ class MarketplaceJob(models.Model):
     next_attempt_date = fields.Datetime(
         string="Next Attempt", default=fields.Datetime.now, required=True, readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
+    missing_products = fields.Json(
+        readonly=True, copy=False,
+        help="The order lines no product matches (name, EAN, SKUs, price), while the job waits for products.")
     awaiting_answer_since = fields.Datetime(
         string="Sent, Awaiting Answer Since", readonly=True, copy=False,
         help="A call that must not be repeated blindly was sent at that time and its answer never came: "
@@ -320,7 +344,7 @@ class MarketplaceJob(models.Model):
     def action_retry(self):
         """Run the jobs that failed, gave up or were cancelled again as soon as possible, with a
         fresh budget of attempts (a job that is done never runs again)."""
-        jobs = self.sudo().filtered(lambda job: job.state in ("failed", "dead", "cancelled"))
+        jobs = self.sudo().filtered(lambda job: job.state in ("failed", "dead", "cancelled", WAITING_PRODUCTS))
         jobs.write({"state": "pending", "attempts": 0, "next_attempt_date": fields.Datetime.now()})
         if jobs:
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
@@ -337,7 +361,7 @@ class MarketplaceJob(models.Model):
     @guard(USER)
     def action_cancel(self):
         """Stop the jobs: they will not run again unless retried."""
-        jobs = self.sudo().filtered(lambda job: job.state in ("pending", "failed", "dead"))
+        jobs = self.sudo().filtered(lambda job: job.state in ("pending", "failed", "dead", WAITING_PRODUCTS))
         jobs.write({"state": "cancelled"})
         return True
 
@@ -367,6 +391,26 @@ class MarketplaceJob(models.Model):
                 self.env._("Before:"), before, self.env._("After:"), job.payload_text),
             message_type="comment", subtype_xmlid="mail.mt_note")
         return True
+
+    @guard(USER)
+    def action_fix_products(self):
+        """Open the wizard that creates or links the products these orders wait for (the jobs of
+        the selection that wait for products; all of them in one wizard).
+
+        :raise UserError: when none of the jobs waits for products
+        """
+        # A pending job that still lists missing products was made due again by a product saved since.
+        jobs = self.filtered(lambda job: job.state in (WAITING_PRODUCTS, "pending") and job.missing_products)
+        if not jobs:
+            raise UserError(self.env._("None of these jobs waits for products."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Fix Products"),
+            "res_model": "marketplace.product.fix.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_job_ids": [fields.Command.set(jobs.ids)]},
+        }
 
     @guard(USER)
     def action_open_record(self):
@@ -533,9 +577,64 @@ class MarketplaceJob(models.Model):
         again.write({"state": "pending", "attempts": 0, "next_attempt_date": now, "last_error": False})
         later = self.filtered(lambda job: outcomes.get(job.id) == LATER)
         later.write({"state": "pending", "next_attempt_date": now + timedelta(seconds=LATER_DELAY)})
-        for job in self:
+        waiting = self.filtered(lambda job: isinstance(outcomes.get(job.id), UnknownProducts))
+        for job in waiting:
+            job._wait_for_products(outcomes[job.id])
+        for account, jobs in waiting.grouped("account_id").items():
+            account._notify_products_missing(jobs)
+        for job in self - waiting:
             if isinstance(outcomes.get(job.id), BaseException):
                 job._record_failure(outcomes[job.id])
+        (succeeded | again).filtered("missing_products").write({"missing_products": False})
+
+    def _wait_for_products(self, error):
+        """The order names products Odoo does not know: wait for a person, without counting an
+        attempt (see :class:`UnknownProducts`)."""
+        self.ensure_one()
+        self.write({"state": WAITING_PRODUCTS, "last_error": error.args[0], "missing_products": error.lines})
+        _logger.info("Marketplace job %s (%s) waits for %s unknown products", self.id, self.job_type,
+                     len(error.lines))
+
+    @api.model
+    def _resume_waiting_for_products(self, companies=None):
+        """Products or listings were saved that may be what orders wait for: run the orders that
+        wait for products (of ``companies``, all when ``None``) again at once. Those still without
+        their products go back to waiting, no attempt counted.
+
+        :return: the jobs made due
+        """
+        Job = self.sudo()
+        domain = [("state", "=", WAITING_PRODUCTS)]
+        if companies is not None:
+            domain.append(("company_id", "in", companies.ids))
+        jobs = Job.search(domain)
+        if jobs:
+            jobs.write({"state": "pending", "next_attempt_date": fields.Datetime.now()})
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
+        return jobs
+
+    def _run_now(self):
+        """Run these jobs at once in this transaction (a person fixed what they waited for and wants
+        to see the result), as the runner would; jobs another runner holds are left to it.
+
+        :return: the jobs that ran
+        """
+        jobs = self.sudo().filtered(lambda job: job.state != "done")
+        if not jobs:
+            return jobs
+        jobs.flush_recordset()
+        # Locked first: a job a runner holds is in that runner's batch, and waiting for its lock
+        # would hold the user's request.
+        self.env.cr.execute(SQL(
+            "SELECT id FROM marketplace_job WHERE id IN %s AND state != 'done' FOR UPDATE SKIP LOCKED",
+            tuple(jobs.ids)))
+        locked = jobs.browse([row[0] for row in self.env.cr.fetchall()])
+        if locked:
+            locked.write({"state": "pending", "next_attempt_date": fields.Datetime.now()})
+            locked._process()
+        if jobs - locked:
+            self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
+        return locked
 
     def _record_failure(self, error):
         """Schedule the next attempt with exponential backoff, or give up."""
@@ -579,8 +678,9 @@ class MarketplaceJob(models.Model):
           for new ones, then run again) and a setting missing on the marketplace's side (the account
           shows it; the job keeps backing off until a person sets it).
 
-        Every other error (timeouts, 5xx, 408/409/425/429, a rule of Odoo's side such as an unknown
-        product, a database conflict, an unforeseen error) is retried with backoff.
+        Every other error (timeouts, 5xx, 408/409/425/429, a rule of Odoo's side such as a missing
+        tracking reference, a database conflict, an unforeseen error) is retried with backoff. Unknown
+        products never come here: their jobs wait for a person (:class:`UnknownProducts`).
         """
         if isinstance(error, (NeedsAttention, pydantic.ValidationError)):
             return True

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+#: listing fields through which orders find their products
+MATCHING_FIELDS = {"product_id", "ean", "seller_sku", "marketplace_sku", "active"}
+
 
 class MarketplaceListing(models.Model):
     """A product as it is known on one marketplace account: its ids there, what was last
@@ -36,7 +39,8 @@ class MarketplaceListing(models.Model):
             ("rejected", "Rejected"),
             ("error", "Error"),
         ],
-        default="draft", required=True, index=True)
+        default="draft", required=True, readonly=True, index=True,
+        help="Where the listing stands on the marketplace: set by what the marketplace answers, never by hand.")
     last_pushed_values = fields.Json(readonly=True, copy=False)
     last_push_date = fields.Datetime(readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
@@ -45,6 +49,23 @@ class MarketplaceListing(models.Model):
         ("account_product_uniq", "unique(account_id, product_id)",
          "A product can be listed only once per marketplace account."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        listings = super().create(vals_list)
+        listings._resume_orders_waiting()
+        return listings
+
+    def write(self, vals):
+        res = super().write(vals)
+        if MATCHING_FIELDS & set(vals):
+            self._resume_orders_waiting()
+        return res
+
+    def _resume_orders_waiting(self):
+        """A listing may be what orders wait for: run them again (see ``marketplace.job``)."""
+        if self:
+            self.env["marketplace.job"]._resume_waiting_for_products(self.sudo().company_id)
 
     @api.depends("product_id")
     def _compute_from_product(self):
@@ -60,7 +81,10 @@ class MarketplaceListing(models.Model):
     @api.model
     def _resolve_products(self, account, lines):
         """Products of marketplace order lines: first through the account's listings (EAN,
-        seller SKU, marketplace SKU), then through product barcodes. Two queries per batch.
+        seller SKU, marketplace SKU), then through product barcodes (EAN), then through products'
+        Internal Reference (seller SKU: iMotriz and XStak send the seller's SKUs). Three queries
+        per batch at most; products of another company are never matched, nor an Internal
+        Reference that two products share.
 
         :param list lines: ``records.MarketOrderLine``
         :return: ``{id(line): product.product}`` for the lines that were resolved
@@ -82,17 +106,30 @@ class MarketplaceListing(models.Model):
                                (by_marketplace_sku, listing.marketplace_sku)):
                 if key:
                     index.setdefault(key, listing.product_id)
-        unresolved_eans = eans - by_ean.keys()
+
+        def listed(line):
+            return (by_ean.get(line.ean) or by_seller_sku.get(line.seller_sku)
+                    or by_marketplace_sku.get(line.marketplace_sku))
+
+        Product = self.env["product.product"]
+        company = ("company_id", "in", (False, account.company_id.id))
+        unresolved_eans = {line.ean for line in lines if line.ean and not listed(line)}
         by_barcode = {}
         if unresolved_eans:
-            products = self.env["product.product"].search_fetch(
-                [("barcode", "in", list(unresolved_eans)), ("company_id", "in", (False, account.company_id.id))],
-                ["barcode"])
+            products = Product.search_fetch([("barcode", "in", list(unresolved_eans)), company], ["barcode"])
             by_barcode = {product.barcode: product for product in products}
+        unresolved_skus = {line.seller_sku for line in lines
+                           if line.seller_sku and not listed(line) and not by_barcode.get(line.ean)}
+        by_reference = {}
+        if unresolved_skus:
+            products = Product.search_fetch([("default_code", "in", list(unresolved_skus)), company],
+                                            ["default_code"], order="id")
+            for reference, same in products.grouped("default_code").items():
+                if len(same) == 1:  # a reference two products share designates neither
+                    by_reference[reference] = same
         resolved = {}
         for line in lines:
-            product = (by_ean.get(line.ean) or by_seller_sku.get(line.seller_sku)
-                       or by_marketplace_sku.get(line.marketplace_sku) or by_barcode.get(line.ean))
+            product = listed(line) or by_barcode.get(line.ean) or by_reference.get(line.seller_sku)
             if product:
                 resolved[id(line)] = product
         return resolved

@@ -59,6 +59,9 @@ REVIEWED = {
     ("marketplace.job", "action_retry"): (USER, "read"),
     ("marketplace.job", "action_cancel"): (USER, "read"),
     ("marketplace.job", "action_open_record"): (USER, "read"),
+    ("marketplace.job", "action_fix_products"): (USER, "read"),
+    ("marketplace.product.fix.wizard", "action_create_products"): (USER, "write"),
+    ("marketplace.product.fix.wizard", "action_link_products"): (USER, "write"),
     ("marketplace.job", "action_send_again"): (MANAGER, "read"),
     ("marketplace.job", "action_correct_payload"): (MANAGER, "read"),
     ("marketplace.job.payload.wizard", "action_apply"): (MANAGER, "write"),
@@ -231,13 +234,20 @@ class TestAccessMatrix(TrustCase):
             "marketplace.xmart.coupon.wizard": {"order_id": cls.xmart_order.id, "customer_uid": "U-2", "code": "NEW"},
             "marketplace.job.payload.wizard": {"job_id": jobs[1].id},
             "marketplace.label.batch": {"file_name": "Marketplace labels.pdf", "problems": "none"},
+            "marketplace.product.fix.wizard": {"job_ids": [Command.set(jobs[1].ids)]},
         }
         cls.records = {model: env[model].create(values) for model, values in wizards.items()}
+        fix_wizard = cls.records["marketplace.product.fix.wizard"]
+        fix_wizard.flush_recordset()  # its lines are computed from its jobs first (none wait here)
+        cls.records["marketplace.product.fix.wizard.line"] = env["marketplace.product.fix.wizard.line"].create({
+            "wizard_id": fix_wizard.id, "account_id": cls.imotriz.id,
+            "name": "Oil filter", "seller_sku": "FIL-ACE-1234", "price": 38900})
         cls.records.update({
             "marketplace.account": cls.accounts,
             "marketplace.job": jobs,
             "marketplace.listing": listing | marketful_listing | xmart_listing,
             "marketplace.listing.spec": listing.spec_ids,
+            "marketplace.exito.category": env["marketplace.exito.category"].search([("account_id", "=", cls.exito.id)]),
             "marketplace.listing.component": listing.component_ids,
             "marketplace.settlement": settlement,
             "marketplace.settlement.line": settlement.line_ids,

@@ -99,19 +99,19 @@ class TestSandboxEndToEnd(MarketplaceCase):
         self.assert_imported_exactly(sandbox_orders)
         self.assertEqual(set(self.jobs_of().mapped("attempts")), {1}, "every order processed once")
 
-    def test_unknown_ean_fails_then_imports_after_the_product_gets_it(self):
+    def test_unknown_ean_waits_then_imports_after_the_product_gets_it(self):
         template = self.reset(1)
         unknown = next(iter(template.values()))
-        unknown["products"][0]["ean"] = "7709876543210"
+        unknown["products"][0].update(ean="7709876543210", reference="NEW-7709876543210")
         self.sandbox.post("/_sandbox/exito/orders", [unknown])
         self.account.action_import_orders()
         job = self.jobs_of()
-        self.assertEqual(job.state, "failed")
+        self.assertEqual(job.state, "waiting_products")
         self.assertIn("7709876543210", job.last_error)
         self.assertFalse(self.orders_of())
 
         self.env["product.product"].create({"name": "New", "barcode": "7709876543210", "type": "consu"})
-        job.action_retry()
+        self.assertEqual(job.state, "pending")
         self.run_jobs()
         self.assertEqual(job.state, "done")
         self.assert_imported_exactly({unknown["id"]: unknown})

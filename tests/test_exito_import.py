@@ -107,19 +107,19 @@ class TestExitoImport(MarketplaceCase):
         self.assertEqual(len(self.orders_of()), 12)
         self.assertEqual(len(self.jobs_of()), 12)
 
-    def test_unknown_ean_fails_with_a_clear_message_then_imports_after_the_fix(self):
+    def test_unknown_ean_waits_with_a_clear_message_then_imports_after_the_fix(self):
         self.mock_pages(orders_page([exito_order(200, [("7709999999999", "NEW-01", 1, 50000)])]))
         self.account.action_import_orders()
 
         job = self.jobs_of()
-        self.assertEqual(job.state, "failed")
+        self.assertRecordValues(job, [{"state": "waiting_products", "attempts": 0}])
         self.assertIn("7709999999999", job.last_error)
         self.assertIn("barcode", job.last_error)
         self.assertFalse(self.orders_of())
         self.assertFalse(self.env["res.partner"].search([("vat", "=", "1000000200")]), "nothing half-created")
 
         self.charger.barcode = "7709999999999"
-        job.action_retry()
+        self.assertEqual(job.state, "pending", "the fix makes it due at once, no retry needed")
         self.run_jobs()
         self.assertEqual(job.state, "done")
         self.assertEqual(self.orders_of().order_line.product_id, self.charger)

@@ -1,5 +1,6 @@
 from . import marketplace_job_payload_wizard
 from . import marketplace_publish_wizard
+from . import marketplace_product_fix_wizard
 from . import marketplace_reimport_wizard
 from . import marketplace_xmart_import_wizard
 from . import marketplace_xmart_transfer_wizard

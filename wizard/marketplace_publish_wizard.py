@@ -15,11 +15,15 @@ class MarketplacePublishWizard(models.TransientModel):
     marketplace = fields.Selection(related="account_id.marketplace")
     product_ids = fields.Many2many("product.product", string="Products", required=True)
     exito_category = fields.Char(string="Éxito Category ID", help="Given to listings that have none.")
+    exito_category_id = fields.Many2one(
+        "marketplace.exito.category", string="Éxito Category", domain="[('account_id', '=', account_id)]",
+        help="Given to listings that have none: one of the categories whose specifications the account loaded; "
+             "type a new category id to add it.")
     brand = fields.Char(help="Given to listings that have none.")
 
-    @api.constrains("account_id", "product_ids")
+    @api.constrains("account_id", "product_ids", "exito_category_id")
     def _check_targets_readable(self):
-        check_readable(self, "account_id", "product_ids")
+        check_readable(self, "account_id", "product_ids", "exito_category_id")
 
     @api.model
     def default_get(self, fields_list):
@@ -41,7 +45,7 @@ class MarketplacePublishWizard(models.TransientModel):
         missing = self.product_ids - listings.product_id
         listings |= Listing.create([{"account_id": self.account_id.id, "product_id": product.id}
                                     for product in missing])
-        defaults = {"exito_category": self.exito_category, "brand": self.brand}
+        defaults = {"exito_category": self.exito_category_id.code or self.exito_category, "brand": self.brand}
         for field, value in defaults.items():
             if value:
                 listings.filtered(lambda listing, field=field: not listing[field]).write({field: value})

@@ -7,3 +7,4 @@ from . import product_template
 from . import product_pricelist_item
 from . import product_pricelist
 from . import delivery_carrier
+from . import marketplace_exito_category

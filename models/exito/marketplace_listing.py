@@ -20,6 +20,10 @@ class MarketplaceListing(models.Model):
 
     # Content (Éxito's product fields)
     exito_category = fields.Char(string="Éxito Category ID", help="Category id on Éxito (e.g. 27193).")
+    exito_category_id = fields.Many2one(
+        "marketplace.exito.category", string="Éxito Category", compute="_compute_exito_category_id",
+        inverse="_inverse_exito_category_id", domain="[('account_id', '=', account_id)]",
+        help="One of the categories whose specifications the account loaded; type a new category id to add it.")
     brand = fields.Char()
     keywords = fields.Char(help="Comma-separated search words (at most 500 characters).")
     exito_product_type = fields.Selection(
@@ -65,6 +69,46 @@ class MarketplaceListing(models.Model):
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS marketplace_listing_offer_dirty_index "
             "ON marketplace_listing (account_id) WHERE offer_dirty AND active")
+
+    # -- category -------------------------------------------------------------------------
+
+    @api.depends("account_id", "exito_category")
+    def _compute_exito_category_id(self):
+        listings = self.filtered("exito_category")
+        categories = self.env["marketplace.exito.category"].search([
+            ("account_id", "in", listings.account_id._origin.ids),
+            ("code", "in", listings.mapped("exito_category"))]) if listings else ()
+        by_key = {(category.account_id.id, category.code): category for category in categories}
+        for listing in self:
+            listing.exito_category_id = by_key.get((listing.account_id._origin.id, listing.exito_category), False)
+
+    def _inverse_exito_category_id(self):
+        for listing in self:
+            listing.exito_category = listing.exito_category_id.code or False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        listings = super().create(vals_list)
+        listings._exito_remember_categories()
+        return listings
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("exito_category"):
+            self._exito_remember_categories()
+        return res
+
+    def _exito_remember_categories(self):
+        """The Éxito categories these listings name become choices of their account's listings."""
+        Category = self.env["marketplace.exito.category"].sudo()
+        listings = self.filtered(lambda listing: listing.marketplace == "exito" and listing.exito_category)
+        if not listings:
+            return
+        wanted = {(listing.account_id.id, listing.exito_category) for listing in listings}
+        known = Category.search_fetch([("account_id", "in", listings.account_id.ids),
+                                       ("code", "in", listings.mapped("exito_category"))], ["account_id", "code"])
+        wanted -= {(category.account_id.id, category.code) for category in known}
+        Category.create([{"account_id": account_id, "code": code} for account_id, code in sorted(wanted)])
 
     # -- catalog --------------------------------------------------------------------------
 
@@ -167,6 +211,8 @@ class MarketplaceListing(models.Model):
                 else:
                     commands.append(fields.Command.create(values))
             listing.spec_ids = commands
+            groups = ", ".join(dict.fromkeys(spec.group for spec in specs if spec.group))
+            self.env["marketplace.exito.category"]._remember(listing.account_id, listing.exito_category, groups)
         return True
 
     # -- offers ---------------------------------------------------------------------------
