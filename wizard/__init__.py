@@ -4,3 +4,4 @@ from . import marketplace_reimport_wizard
 from . import marketplace_xmart_import_wizard
 from . import marketplace_xmart_transfer_wizard
 from . import marketplace_xmart_coupon_wizard
+from . import portal_wizard_user
