@@ -25,7 +25,7 @@ class AccountMove(models.Model):
         return moves.line_ids.sale_line_ids.order_id._marketplace_buyers() | moves.partner_id.commercial_partner_id
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        # Posting the invoice of a marketplace order does not make its buyer a follower.
+        # In Odoo's flows that say so (NO_BUYER_FOLLOWERS), the buyer does not follow the invoice.
         groups = subscriptions_without_buyers(self, partner_ids)
         if groups is None:
             return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
@@ -39,6 +39,8 @@ class AccountMove(models.Model):
         return recipients_without_buyers(self, recipients)
 
     def _post(self, soft=True):
+        # Posting subscribes the customer, as in Odoo (a buyer the seller made a portal user reads the
+        # invoice of an order shared with him): what is posted on it never reaches a marketplace buyer.
         posted = super()._post(soft=soft)
         # Whoever posts, the upload is queued: the module's own bookkeeping, as superuser.
         posted.sudo()._marketplace_queue_upload()

@@ -6,7 +6,9 @@ from odoo import api, models
 # relation with them. A document is a marketplace one when it belongs to an imported order (its
 # ``marketplace_account_id``); a hand-made order for the same partner is ordinary Odoo. Two nets,
 # on each of the buyer-facing documents (sale.order, stock.picking, account.move):
-# - ``message_subscribe``: the buyers do not become followers of a marketplace document;
+# - ``message_subscribe``: Odoo's own flows (import, confirmation, deliveries, their backorders) do not make
+#   the buyers followers of a marketplace document (the flows say so with NO_BUYER_FOLLOWERS in the
+#   context; a person may still add a buyer, e.g. to share the order on the portal);
 # - ``_notify_get_recipients``: whatever is posted on a marketplace document (a template sent by
 #   Odoo or another module, stock_sms's SMS, a message a person writes), the buyers are not among
 #   its recipients. It is the one path of Odoo's mail and SMS notifications, so it also holds for
@@ -15,12 +17,20 @@ from odoo import api, models
 # delivery confirmation, invoice sending by email, portal invitations).
 
 
+#: context key of the flows whose subscriptions leave the buyers out
+NO_BUYER_FOLLOWERS = "marketplace_no_buyer_followers"
+
+
 def subscriptions_without_buyers(records, partner_ids):
     """How to subscribe ``partner_ids`` to ``records`` leaving out, on each marketplace record, its
-    buyers: ``[(records, partner ids), ...]``, or None when nothing is left out (subscribe as asked).
+    buyers, in Odoo's own flows: ``[(records, partner ids), ...]``, or None when nothing is left out
+    (subscribe as asked).
 
     :param records: sale orders, deliveries or invoices (they have ``_marketplace_buyers``)
     """
+    context = records.env.context
+    if not (context.get(NO_BUYER_FOLLOWERS) or context.get("marketplace_import")):
+        return None
     if not partner_ids or not records._marketplace_buyers():
         return None
     Partner = records.env["res.partner"]

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from .res_partner import recipients_without_buyers, subscriptions_without_buyers
+from .res_partner import NO_BUYER_FOLLOWERS, recipients_without_buyers, subscriptions_without_buyers
 
 #: Who sees what the module adds to Odoo's own models. A field of ``sale.order`` (or of another
 #: Odoo model) without ``groups`` is read by everyone who reads the model (salespeople, portal
@@ -75,7 +75,7 @@ class SaleOrder(models.Model):
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         # Confirming a marketplace order (imported or by hand) does not make its buyer a follower:
-        # followers receive Odoo's mails.
+        # followers receive Odoo's mails (and the recipients net below would drop them anyway).
         groups = subscriptions_without_buyers(self, partner_ids)
         if groups is None:
             return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
@@ -87,6 +87,11 @@ class SaleOrder(models.Model):
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         return recipients_without_buyers(self, recipients)
+
+    def action_confirm(self):
+        if self._marketplace_buyers():
+            return super(SaleOrder, self.with_context(**{NO_BUYER_FOLLOWERS: True})).action_confirm()
+        return super().action_confirm()
 
     def _action_confirm(self):
         # The deliveries of marketplace orders are created here, before they know their order

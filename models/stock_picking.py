@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from ..marketplaces.base import MarketplaceError
 from .access import STOCK_USER, guard
-from .res_partner import recipients_without_buyers, subscriptions_without_buyers
+from .res_partner import NO_BUYER_FOLLOWERS, recipients_without_buyers, subscriptions_without_buyers
 from .sale_order import STOCK_OR_MARKETPLACE_USERS
 
 
@@ -61,8 +61,9 @@ class StockPicking(models.Model):
         # being validated and sends it, unless ``skip_sms``: set here, in the validation itself, it
         # reaches stock_sms's checks whatever the modules' load order. The recipients net
         # (_notify_get_recipients) holds in any case.
+        # Its backorders do not make the buyer a follower either.
         if self and not self.env.context.get("skip_sms") and all(picking._marketplace_buyers() for picking in self):
-            return super(StockPicking, self.with_context(skip_sms=True)).button_validate()
+            return super(StockPicking, self.with_context(skip_sms=True, **{NO_BUYER_FOLLOWERS: True})).button_validate()
         return super().button_validate()
 
     def _send_confirmation_email(self):

@@ -77,6 +77,10 @@ class TestBuyerContact(MarketplaceCase):
     def test_a_message_posted_on_a_marketplace_order_never_reaches_the_buyer(self):
         order = self.import_order()
         buyer = order.partner_id
+        # A person may share the order with its buyer (the portal shows it to followers): Odoo's mails
+        # and SMS still leave the buyer out.
+        order.message_subscribe(partner_ids=buyer.ids)
+        self.assertIn(buyer, order.message_partner_ids)
         order.message_post(body="Your order is on its way", partner_ids=buyer.ids,
                            message_type="comment", subtype_xmlid="mail.mt_comment")
         self.assertFalse(self.notified(order, buyer))
@@ -127,12 +131,14 @@ class TestBuyerContact(MarketplaceCase):
         for line in order.order_line:
             line.qty_delivered = line.product_uom_qty
         invoice = self.invoice(order)
-        self.assertNotIn(buyer, invoice.message_partner_ids)
+        self.assertTrue(invoice.message_partner_ids, "Odoo subscribes the customer when posting, as usual")
         Send = self.env["account.move.send"]
         self.assertEqual(Send._get_default_sending_method(invoice), "manual")
         self.assertFalse(Send._is_applicable_to_move("email", invoice))
         Send._generate_and_send_invoices(invoice, sending_methods=["email"])
         self.assertFalse(self.notified(invoice, buyer))
+        invoice.message_post(body="Your invoice", message_type="comment", subtype_xmlid="mail.mt_comment")
+        self.assertFalse(self.notified(invoice, buyer), "a follower, never a recipient")
 
         mine = self.hand_made_order(buyer)
         for line in mine.order_line:
