@@ -12,6 +12,7 @@ from . import sale_order_line
 from . import sale_report
 from . import stock_picking
 from . import account_move
+from . import account_move_send
 from . import marketplace_settlement
 from . import marketplace_settlement_line
 from . import ir_http

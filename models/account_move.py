@@ -3,6 +3,7 @@ import base64
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from .res_partner import recipients_without_buyers, subscriptions_without_buyers
 from .sale_order import BILLING_OR_MARKETPLACE_USERS
 
 
@@ -14,7 +15,32 @@ class AccountMove(models.Model):
         selection=[("to_upload", "To Upload"), ("uploaded", "Uploaded")],
         string="Marketplace Upload", readonly=True, copy=False, groups=BILLING_OR_MARKETPLACE_USERS)
 
+    # -- Odoo never contacts marketplace buyers (models/res_partner.py says how) ---------------
+
+    def _marketplace_buyers(self):
+        """The commercial partners of the buyers of the marketplace orders these moves invoice, and
+        of the moves' partners (empty for invoices of hand-made orders only)."""
+        moves = self.sudo().filtered(lambda move: move.is_sale_document(include_receipts=True)
+                                     and move.line_ids.sale_line_ids.order_id.marketplace_account_id)
+        return moves.line_ids.sale_line_ids.order_id._marketplace_buyers() | moves.partner_id.commercial_partner_id
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # In Odoo's flows that say so (NO_BUYER_FOLLOWERS), the buyer does not follow the invoice.
+        groups = subscriptions_without_buyers(self, partner_ids)
+        if groups is None:
+            return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+        for moves, partners in groups:
+            if partners or subtype_ids:
+                super(AccountMove, moves).message_subscribe(partner_ids=partners, subtype_ids=subtype_ids)
+        return True
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        return recipients_without_buyers(self, recipients)
+
     def _post(self, soft=True):
+        # Posting subscribes the customer, as in Odoo (a buyer the seller made a portal user reads the
+        # invoice of an order shared with him): what is posted on it never reaches a marketplace buyer.
         posted = super()._post(soft=soft)
         # Whoever posts, the upload is queued: the module's own bookkeeping, as superuser.
         posted.sudo()._marketplace_queue_upload()
@@ -72,3 +98,4 @@ class AccountMove(models.Model):
                 "Odoo could not make a PDF of invoice %(invoice)s (is wkhtmltopdf installed on the server?).",
                 invoice=self.name))
         return content
+

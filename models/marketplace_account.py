@@ -7,7 +7,6 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
 
 from .. import marketplaces
 from ..marketplaces.base import MarketplaceError
@@ -28,8 +27,8 @@ class _HideSecretStatements(logging.Filter):
     Odoo logs a failed statement whole, values included ("bad query: INSERT INTO
     marketplace_account ... 'the API token' ..."), and PostgreSQL's DETAIL of a NOT NULL
     violation repeats the whole row. The module checks in Python what it can before writing
-    (one account per marketplace and company), but a race, a missing required value sent over
-    RPC or an unknown id still reach PostgreSQL: for a statement that names such a table, only
+    (the same remote seller twice), but a race, a missing required value sent over RPC or an
+    unknown id still reach PostgreSQL: for a statement that names such a table, only
     its first words and the first line of the error are logged.
     """
 
@@ -72,6 +71,9 @@ def _install_log_filter():
 _install_log_filter()
 
 DEFAULT_HTTP_TIMEOUT = 30
+#: fields whose change is checked against what the orders need (_check_order_setup)
+ORDER_SETUP_FIELDS = frozenset({"warehouse_id", "pricelist_id", "marketplace", "active", "imotriz_country",
+                                "xmart_country_id"})
 #: orders are read again from this long before the last complete read, so that orders
 #: created while a read was running are not skipped (duplicates are recognised by key)
 SYNC_OVERLAP = timedelta(days=1)
@@ -158,8 +160,9 @@ class MarketplaceAccount(models.Model):
         help="Marketplace orders ship from this warehouse.")
     pricelist_id = fields.Many2one(
         "product.pricelist", check_company=True,
-        default=lambda self: self._default_pricelist(),
-        help="Gives the currency of marketplace orders, which keep the marketplace's prices.")
+        help="Gives the currency of marketplace orders, which keep the marketplace's prices: it must be in the "
+             "marketplace's currency. Empty when saving: a pricelist of the company in that currency is chosen, "
+             "or created (and the currency activated).")
     team_id = fields.Many2one(
         "crm.team", string="Sales Team", check_company=True,
         default=lambda self: self._default_team())
@@ -222,9 +225,11 @@ class MarketplaceAccount(models.Model):
     overview_late = fields.Integer(string="Late", compute="_compute_overview")
     overview_last_payout_date = fields.Datetime(string="Last Payout", compute="_compute_overview")
 
+    # A company may have several accounts of one marketplace (two stores, a test and a production
+    # account); the same remote seller twice is refused in Python (_check_remote_seller). The former
+    # unique(marketplace, company_id) constraint is dropped on update: Odoo removes a constraint the
+    # module no longer declares (ir.model.constraint, at the end of the update).
     _sql_constraints = [
-        ("marketplace_company_uniq", "unique(marketplace, company_id)",
-         "A company can have only one account per marketplace."),
         # Every callback request looks its account up by token (controllers/ingress.py): one index
         # lookup, and a token can never designate two accounts.
         ("callback_token_uniq", "unique(callback_token)", "This callback token is already in use."),
@@ -235,10 +240,6 @@ class MarketplaceAccount(models.Model):
     def _default_warehouse(self):
         return self.env["stock.warehouse"].search([("company_id", "=", self.env.company.id)], limit=1)
 
-    def _default_pricelist(self):
-        return self.env["product.pricelist"].search(
-            [("company_id", "in", (False, self.env.company.id))], limit=1)
-
     def _default_team(self):
         return self.env["crm.team"].search(
             [("company_id", "in", (False, self.env.company.id))], limit=1)
@@ -248,8 +249,16 @@ class MarketplaceAccount(models.Model):
         company = self.company_id or self.env.company
         account = self.with_company(company)
         self.warehouse_id = account._default_warehouse()
-        self.pricelist_id = account._default_pricelist()
         self.team_id = account._default_team()
+        self._onchange_marketplace_pricelist()
+
+    @api.onchange("marketplace")
+    def _onchange_marketplace_pricelist(self):
+        """Offer a pricelist of the company in the marketplace's currency; none found: the field
+        stays empty and one is created when saving."""
+        currency = self._marketplace_currency()
+        if currency and self.pricelist_id.currency_id != currency:
+            self.pricelist_id = self._find_marketplace_pricelist()
 
     def _compute_counts(self):
         def count(model, field, domain=()):
@@ -273,14 +282,17 @@ class MarketplaceAccount(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Checked here rather than left to the SQL constraint: a refused INSERT is logged whole,
-        # credentials included (the constraint stays, for two creations at the same moment). The
-        # rights come first: whether an account exists is not for everyone to learn.
+        # The rights come first: whether an account exists is not for everyone to learn, and a
+        # refused INSERT would be logged whole.
         self.browse().check_access("create")
-        pairs = [(vals.get("marketplace"), vals.get("company_id") or self.env.company.id) for vals in vals_list]
-        self._check_company_allowed([company_id for _marketplace, company_id in pairs])
-        self._check_one_account_per_company(pairs)
-        return super().create(vals_list)
+        self._check_company_allowed([vals.get("company_id") or self.env.company.id for vals in vals_list])
+        accounts = super().create(vals_list)
+        for account in accounts:
+            if not account.pricelist_id and account._sells_in_odoo():
+                account._set_marketplace_pricelist()
+        accounts._check_order_setup()
+        accounts._check_remote_seller()
+        return accounts
 
     def write(self, vals):
         if "api_url" in vals and not self.env.su and not self.env.user.has_group(SYSTEM):
@@ -288,14 +300,17 @@ class MarketplaceAccount(models.Model):
             # could read them there.
             raise AccessError(self.env._(
                 "Only system administrators change the API URL of an account: its credentials are sent there."))
-        if "marketplace" in vals or "company_id" in vals:
+        if vals.get("company_id"):
             self.check_access("write")
-            if vals.get("company_id"):
-                self._check_company_allowed([vals["company_id"]])
-            self._check_one_account_per_company(
-                [(vals.get("marketplace", account.marketplace), vals.get("company_id", account.company_id.id))
-                 for account in self], exclude=self)
+            self._check_company_allowed([vals["company_id"]])
         res = super().write(vals)
+        if ORDER_SETUP_FIELDS & set(vals):
+            if {"pricelist_id", "marketplace"} & set(vals):
+                for account in self.filtered(lambda account: not account.pricelist_id and account._sells_in_odoo()):
+                    account._set_marketplace_pricelist()
+            self._check_order_setup()
+        if self._remote_seller_fields() & set(vals):
+            self._check_remote_seller()
         if self._credential_fields() & set(vals):
             self.filtered("credentials_refused")._resume_jobs()
         return res
@@ -312,30 +327,143 @@ class MarketplaceAccount(models.Model):
         if not self.env.su and set(company_ids) - set(self.env.companies.ids):
             raise AccessError(self.env._("A marketplace account can only belong to one of your companies."))
 
-    def _check_one_account_per_company(self, pairs, exclude=None):
-        """Refuse a second account for the same marketplace and company.
+    # -- setup checks -----------------------------------------------------------------------
 
-        :param list pairs: ``(marketplace, company id)`` of the accounts about to be written
-        :param exclude: the accounts being written (they may keep their own pair)
-        :raise ValidationError: naming the company and the marketplace
+    def _sells_in_odoo(self):
+        """Whether the account's marketplace orders become sale orders (they need a warehouse and a
+        pricelist in the marketplace's currency); Marketful fulfils Odoo's orders, it sells none."""
+        self.ensure_one()
+        return True
+
+    def _marketplace_currency_code(self):
+        """The ISO code of the currency the account sells in on its marketplace (its orders' and
+        offers' currency: ``marketplaces/<marketplace>/const.py``); marketplaces override it.
+
+        :return: e.g. ``"COP"``, or None when the marketplace names none
         """
-        pairs = [(marketplace, company_id) for marketplace, company_id in pairs if marketplace and company_id]
-        clash = next((pair for index, pair in enumerate(pairs) if pair in pairs[:index]), None)
-        if not clash and pairs:
-            domain = expression.OR([[("marketplace", "=", marketplace), ("company_id", "=", company_id)]
-                                    for marketplace, company_id in set(pairs)])
-            if exclude:
-                domain = expression.AND([domain, [("id", "not in", exclude.ids)]])
-            existing = self.sudo().with_context(active_test=False).search_fetch(
-                domain, ["marketplace", "company_id"], limit=1)
-            clash = existing and (existing.marketplace, existing.company_id.id)
-        if clash:
-            marketplace, company_id = clash
-            raise ValidationError(self.env._(
-                "%(company)s already has a %(marketplace)s account: a company has one account per marketplace.",
-                company=self.env["res.company"].browse(company_id).sudo().display_name,
-                marketplace=dict(self._fields["marketplace"]._description_selection(self.env)).get(
-                    marketplace, marketplace)))
+        self.ensure_one()
+        return None
+
+    def _marketplace_currency(self):
+        """The ``res.currency`` of :meth:`_marketplace_currency_code`, active or not (empty when none)."""
+        self.ensure_one()
+        code = self.marketplace and self._marketplace_currency_code()
+        if not code:
+            return self.env["res.currency"]
+        return self.env["res.currency"].sudo().with_context(active_test=False).search([("name", "=", code)], limit=1)
+
+    def _find_marketplace_pricelist(self):
+        """A pricelist of the account's company (or of every company) in the marketplace's currency."""
+        self.ensure_one()
+        currency = self._marketplace_currency()
+        if not currency:
+            return self.env["product.pricelist"]
+        company = self.company_id or self.env.company
+        return self.env["product.pricelist"].search(
+            [("currency_id", "=", currency.id), ("company_id", "in", (False, company.id))], limit=1)
+
+    def _set_marketplace_pricelist(self):
+        """Give the account a pricelist in its marketplace's currency: the company's, else a new one,
+        activating the currency when it is not (a currency is Odoo-wide configuration: marketplace
+        administrators only, who configure accounts).
+
+        :return: the pricelist (empty when the marketplace names no currency)
+        :raise AccessError: for anybody but a marketplace administrator (or the system)
+        """
+        self.ensure_one()
+        if not self.env.su and not self.env.user.has_group(MANAGER):
+            raise AccessError(self.env._("Only marketplace administrators set up an account's pricelist."))
+        currency = self._marketplace_currency()
+        if not currency:
+            return self.env["product.pricelist"]
+        pricelist = self._find_marketplace_pricelist()
+        if not pricelist:
+            if not currency.active:
+                currency.sudo().active = True
+                self.message_post(body=self.env._(
+                    "Currency %(currency)s activated for the orders of %(marketplace)s.",
+                    currency=currency.name, marketplace=self._marketplace_label()))
+            pricelist = self.env["product.pricelist"].sudo().create({
+                "name": f"{self._marketplace_label()} ({currency.name})",
+                "currency_id": currency.id,
+                "company_id": self.company_id.id,
+            })
+        self.pricelist_id = pricelist
+        return pricelist
+
+    def _check_order_setup(self):
+        """What the orders of an account need, checked when it is saved: a warehouse, and a
+        pricelist in the marketplace's currency (an order in another currency fails at import).
+
+        :raise ValidationError: naming what to set
+        """
+        for account in self:
+            if not account.active or not account._sells_in_odoo():
+                continue
+            if not account.warehouse_id:
+                raise ValidationError(self.env._(
+                    "Choose the warehouse the orders of %(account)s ship from.", account=account.name))
+            currency = account._marketplace_currency()
+            if not account.pricelist_id:
+                raise ValidationError(self.env._(
+                    "Choose a pricelist for the orders of %(account)s.", account=account.name))
+            if currency and account.pricelist_id.currency_id != currency:
+                raise ValidationError(self.env._(
+                    "The pricelist %(pricelist)s is in %(currency)s, but %(marketplace)s sells in "
+                    "%(marketplace_currency)s: choose a pricelist in %(marketplace_currency)s for %(account)s (leave "
+                    "it empty and one is created).",
+                    pricelist=account.pricelist_id.display_name, currency=account.pricelist_id.currency_id.name,
+                    marketplace=account._marketplace_label(), marketplace_currency=currency.name,
+                    account=account.name))
+
+    @api.model
+    def _remote_seller_fields(self):
+        """Fields whose change may make an account designate another remote seller."""
+        return self._credential_fields() | {"marketplace", "company_id", "active"}
+
+    def _remote_seller(self):
+        """What designates the seller on the marketplace, as ``(field name, value)`` pairs: two
+        active accounts of one company that share one are the same seller twice. Values are
+        compared, never shown (a token is one); marketplaces override it.
+
+        :return: list of pairs whose value is hashable and not empty
+        """
+        self.ensure_one()
+        return []
+
+    def _check_remote_seller(self):
+        """Refuse the same remote seller twice in a company (each of several accounts of one
+        marketplace has its own credentials and callback URLs). Checked in Python after the write:
+        no statement fails in PostgreSQL, and no message names a credential.
+
+        :raise ValidationError: naming the other account and what they share
+        """
+        accounts = self.sudo().filtered("active")
+        if not accounts:
+            return
+        others = self.sudo().search([("company_id", "in", accounts.company_id.ids),
+                                     ("marketplace", "in", list(set(accounts.mapped("marketplace"))))])
+        def keys(account):
+            api_url = (account.api_url or "").strip().rstrip("/").lower()
+            return [((account.company_id.id, account.marketplace, api_url, name, value), name)
+                    for name, value in account._remote_seller()]
+
+        owners = {}
+        for account in others | accounts:
+            for key, _name in keys(account):
+                owners.setdefault(key, self.sudo().browse())
+                owners[key] |= account
+        for account in accounts:
+            for key, name in keys(account):
+                owner = (owners[key] - account)[:1]
+                if owner:
+                    raise ValidationError(self.env._(
+                        "%(other)s already connects %(company)s to this %(marketplace)s seller (same %(field)s): "
+                        "a seller has one account per company. Use that account, or give this one the "
+                        "credentials of another seller.",
+                        other=owner.name, company=account.company_id.display_name,
+                        marketplace=account._marketplace_label(),
+                        field=self._fields[name]._description_string(self.env)))
 
     def _resume_jobs(self):
         """New credentials: the jobs that waited for them run at once."""
@@ -390,14 +518,21 @@ class MarketplaceAccount(models.Model):
 
     @guard(MANAGER, "write")
     def action_test_connection(self):
-        """Call the marketplace with the account's credentials and say whether it answered."""
+        """Call the marketplace with the account's credentials: the account turns *Connected*, or
+        *Error* with the marketplace's reason (kept: the failure is not rolled back).
+
+        :return: a notification, then back to the account's form, which reloads the record (the
+            button saved it first)
+        """
         self.ensure_one()
         try:
             with self._get_client() as client:
                 client.test_connection()
         except MarketplaceError as error:
-            message = self.env["marketplace.job"]._describe_error(error)
-            raise UserError(self.env._("Connection failed: %(error)s", error=message)) from None
+            message = self.env._("Connection failed: %(error)s",
+                                 error=self.env["marketplace.job"]._describe_error(error))
+            self.sudo().write({"state": "error", "last_error": message})
+            return self._notification(self.env._("Connection failed"), message, "danger")
         self.sudo().write({"state": "connected", "last_error": False})
         if self.credentials_refused:
             self._resume_jobs()
@@ -482,6 +617,12 @@ class MarketplaceAccount(models.Model):
         return f"{base_url}/marketplace/{marketplace}/{account.callback_token}/{route}"
 
     def _notification(self, title, message, kind):
+        """A notification, then the form of the record the button was pressed on, reloaded.
+
+        ``act_window_close`` runs the button's ``onClose``, which reloads the record the form shows;
+        ``soft_reload`` restored the controller as it was opened, which for an account created in
+        that form is a blank new record.
+        """
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -490,7 +631,7 @@ class MarketplaceAccount(models.Model):
                 "message": message,
                 "type": kind,
                 "sticky": kind != "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                "next": {"type": "ir.actions.act_window_close"},
             },
         }
 

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .res_partner import NO_BUYER_FOLLOWERS, recipients_without_buyers, subscriptions_without_buyers
+
 #: Who sees what the module adds to Odoo's own models. A field of ``sale.order`` (or of another
 #: Odoo model) without ``groups`` is read by everyone who reads the model (salespeople, portal
 #: customers through their order, the web client's every form): marketplace data stays with the
@@ -63,14 +65,51 @@ class SaleOrder(models.Model):
         string="Cancelled on Marketplace", readonly=True, copy=False, groups=MARKETPLACE_USERS,
         help="The marketplace cancelled this order after it had shipped or been invoiced: check it.")
 
+    # -- Odoo never contacts marketplace buyers (models/res_partner.py says how) ---------------
+
+    def _marketplace_buyers(self):
+        """The commercial partners of the buyers of the marketplace orders in ``self`` (empty for
+        hand-made orders), read as superuser: whoever confirms, the buyers stay uncontacted."""
+        orders = self.sudo().filtered("marketplace_account_id")
+        return (orders.partner_id | orders.partner_invoice_id | orders.partner_shipping_id).commercial_partner_id
+
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        # Confirming imported marketplace orders does not make their buyers followers: the
-        # marketplace owns the relation with its buyers, and followers receive Odoo's mails.
-        if self.env.context.get("marketplace_import") and all(order.marketplace_account_id for order in self):
-            partner_ids = [partner_id for partner_id in partner_ids or () if partner_id not in self.partner_id.ids]
-            if not partner_ids and not subtype_ids:
-                return True
-        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+        # Confirming a marketplace order (imported or by hand) does not make its buyer a follower:
+        # followers receive Odoo's mails (and the recipients net below would drop them anyway).
+        groups = subscriptions_without_buyers(self, partner_ids)
+        if groups is None:
+            return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+        for orders, partners in groups:
+            if partners or subtype_ids:
+                super(SaleOrder, orders).message_subscribe(partner_ids=partners, subtype_ids=subtype_ids)
+        return True
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        return recipients_without_buyers(self, recipients)
+
+    def action_confirm(self):
+        if self._marketplace_buyers():
+            return super(SaleOrder, self.with_context(**{NO_BUYER_FOLLOWERS: True})).action_confirm()
+        return super().action_confirm()
+
+    def _action_confirm(self):
+        # The deliveries of marketplace orders are created here, before they know their order
+        # (stock.picking._marketplace_buyers): they are told whose buyers not to subscribe.
+        marketplace = self.filtered(lambda order: order._marketplace_buyers())
+        if not marketplace:
+            return super()._action_confirm()
+        others = self - marketplace
+        if others:
+            super(SaleOrder, others)._action_confirm()
+        buyers = marketplace._marketplace_buyers()
+        return super(SaleOrder, marketplace.with_context(marketplace_confirming_buyer_ids=buyers.ids))._action_confirm()
+
+    def _send_order_notification_mail(self, mail_template):
+        # The order confirmation (and payment) mails are the marketplace's to send.
+        if self._marketplace_buyers():
+            return None
+        return super()._send_order_notification_mail(mail_template)
 
     def _marketplace_cancel(self, order, message):
         """The marketplace cancelled the order: cancel it in Odoo, or flag it (with an activity)

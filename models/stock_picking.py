@@ -8,6 +8,7 @@ from odoo.tools.pdf import merge_pdf
 
 from ..marketplaces.base import MarketplaceError
 from .access import STOCK_USER, guard
+from .res_partner import NO_BUYER_FOLLOWERS, recipients_without_buyers, subscriptions_without_buyers
 from .sale_order import STOCK_OR_MARKETPLACE_USERS
 
 
@@ -31,18 +32,64 @@ class StockPicking(models.Model):
     marketplace_label_error = fields.Char(
         string="Label Problem", readonly=True, copy=False, groups=STOCK_OR_MARKETPLACE_USERS)
 
+    # -- Odoo never contacts marketplace buyers (models/res_partner.py says how) ---------------
+
+    def _marketplace_buyers(self):
+        """The commercial partners of the buyers of the marketplace orders these transfers belong
+        to, and of their delivery addresses (empty for transfers of hand-made orders)."""
+        pickings = self.sudo().filtered(lambda picking: picking.sale_id.marketplace_account_id)
+        buyers = pickings.sale_id._marketplace_buyers() | pickings.partner_id.commercial_partner_id
+        # A delivery being created by the confirmation of a marketplace order does not know its
+        # order yet (its procurement group is set afterwards): the confirmation says whose it is.
+        confirming = self.env.context.get("marketplace_confirming_buyer_ids")
+        if confirming and self:
+            buyers |= self.env["res.partner"].sudo().browse(confirming)
+        return buyers
+
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        # Deliveries of imported marketplace orders do not make their buyers followers either
-        # (see sale.order.message_subscribe).
-        if self.env.context.get("marketplace_import"):
-            partner_ids = [partner_id for partner_id in partner_ids or () if partner_id not in self.partner_id.ids]
-            if not partner_ids and not subtype_ids:
-                return True
-        return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+        # The delivery of a marketplace order does not make its buyer a follower (stock subscribes
+        # the partner of every delivery).
+        groups = subscriptions_without_buyers(self, partner_ids)
+        if groups is None:
+            return super().message_subscribe(partner_ids=partner_ids, subtype_ids=subtype_ids)
+        for pickings, partners in groups:
+            if partners or subtype_ids:
+                super(StockPicking, pickings).message_subscribe(partner_ids=partners, subtype_ids=subtype_ids)
+        return True
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        return recipients_without_buyers(self, recipients)
+
+    def button_validate(self):
+        # stock_sms (not a dependency; installed with sms) offers to SMS the customer of a delivery
+        # being validated and sends it, unless ``skip_sms``: set here, in the validation itself, it
+        # reaches stock_sms's checks whatever the modules' load order. The recipients net
+        # (_notify_get_recipients) holds in any case.
+        # Its backorders do not make the buyer a follower either. A delivery whose marketplace needs a
+        # tracking reference is not validated without one.
+        self._marketplace_check_tracking_reference()
+        if self and not self.env.context.get("skip_sms") and all(picking._marketplace_buyers() for picking in self):
+            return super(StockPicking, self.with_context(skip_sms=True, **{NO_BUYER_FOLLOWERS: True})).button_validate()
+        return super().button_validate()
+
+    def _send_confirmation_email(self):
+        # The delivery mail (stock's "Email Confirmation" setting) and SMS are not sent to marketplace
+        # buyers; what else runs here (stock_delivery sends the delivery to the carrier) still does.
+        quiet = [picking.id for picking in self if picking._marketplace_buyers()]
+        if not quiet:
+            return super()._send_confirmation_email()
+        context = {"marketplace_quiet_picking_ids": quiet}
+        if len(quiet) == len(self):
+            context["skip_sms"] = True
+        return super(StockPicking, self.with_context(**context))._send_confirmation_email()
 
     def message_post_with_source(self, source_ref, *args, **kwargs):
         if self.env.context.get("marketplace_import") and source_ref == "mail.message_origin_link":
             return self.env["mail.message"]  # logged in batch by _marketplace_log_origin
+        quiet = self.env.context.get("marketplace_quiet_picking_ids")
+        if quiet and self and set(self.ids) <= set(quiet) and getattr(source_ref, "_name", "") == "mail.template":
+            return self.env["mail.message"]  # the delivery confirmation of a marketplace order
         return super().message_post_with_source(source_ref, *args, **kwargs)
 
     def _marketplace_log_origin(self):
@@ -53,10 +100,6 @@ class StockPicking(models.Model):
                 self.env._("This transfer has been created from:"), picking.sale_id.id, picking.sale_id.name)
             for picking in self if picking.sale_id
         })
-
-    def button_validate(self):
-        self._marketplace_check_tracking_reference()
-        return super().button_validate()
 
     def _marketplace_check_tracking_reference(self):
         """Refuse to validate a marketplace delivery without the tracking reference its marketplace

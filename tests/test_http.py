@@ -69,6 +69,10 @@ class TestWebClient(HttpCase):
                 "model": "marketplace.account", "method": "action_test_connection",
                 "args": [[account_id]], "kwargs": {}}}),
             headers={"Content-Type": "application/json"})
-        error = response.json()["error"]
-        self.assertEqual(error["data"]["name"], "odoo.exceptions.UserError")
-        self.assertIn("refused the credentials", error["data"]["message"])
+        action = response.json()["result"]
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("refused the credentials", action["params"]["message"])
+        self.assertEqual(action["params"]["next"], {"type": "ir.actions.act_window_close"})
+        account = self.env["marketplace.account"].browse(account_id)
+        self.assertEqual(account.state, "error", "the failure is kept, with its reason")
+        self.assertIn("refused the credentials", account.last_error)

@@ -54,6 +54,8 @@ class TestIngressWithWorkers(BaseCase):
         with self.connection() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
             env["marketplace.account"].browse(account_ids).unlink()  # cascades to jobs
+            # the accounts made themselves pricelists in their marketplaces' currencies
+            env["product.pricelist"].search([("company_id", "=", company_id)]).unlink()
             env["res.company"].browse(company_id).active = False
             runner = env.ref("marketplace_connector.ir_cron_marketplace_job_runner")
             cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s AND create_date >= %s", [runner.id, started])

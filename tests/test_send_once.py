@@ -40,6 +40,8 @@ class TestSendOnce(BaseCase):
         with self.connection() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
             env["marketplace.account"].browse(account_id).unlink()
+            # an iMotriz account made itself a pricelist in its currency
+            env["product.pricelist"].search([("company_id", "=", company_id)]).unlink()
             env["res.company"].browse(company_id).active = False
             cr.commit()
 

@@ -85,6 +85,16 @@ class TestTours(HttpCase):
         self.assertEqual(self.env["sale.order"].browse(job.res_id).order_line.product_id, product)
 
 
+    def test_the_first_test_connection_stays_on_the_saved_account(self):
+        self.start_tour("/odoo/action-marketplace_connector.action_marketplace_account/new",
+                        "marketplace_connector_first_setup", login="admin")
+        account = self.env["marketplace.account"].search([("name", "=", "Éxito first setup")])
+        self.assertEqual(len(account), 1, "saved once, never a second blank record")
+        self.assertEqual(account.state, "error")
+        self.assertIn("Connection failed", account.last_error)
+        self.assertEqual(account.pricelist_id.currency_id.name, "COP", "a pricelist in the marketplace's currency")
+
+
 @tagged("post_install", "-at_install")
 class TestDailyTours(HttpCase, MarketplaceCase):
     """The daily moments of the sales and warehouse people, in a real browser."""

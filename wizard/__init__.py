@@ -6,3 +6,4 @@ from . import marketplace_xmart_import_wizard
 from . import marketplace_xmart_transfer_wizard
 from . import marketplace_xmart_coupon_wizard
 from . import marketplace_label_batch
+from . import portal_wizard_user

@@ -6,6 +6,9 @@ the seed is silent; where the seed and the public page disagree, both are writte
 """
 
 LABEL = "Marketful"
+# chosen: Marketful fulfils in México; its items' list prices are in Mexican pesos (the module sells
+# nothing through it: no pricelist is needed, the currency is what the account form names).
+CURRENCY = "MXN"
 
 BASE_URL = "https://fulfillment.marketful.mx"  # seed: "URL for production requests"
 

@@ -18,6 +18,10 @@ Conventions of every call (chosen where not public):
 """
 
 LABEL = "X-Mart"
+# chosen: the currency of an account whose X-Mart country is not set (Artisn, the platform, is
+# Ecuadorian and sells in US dollars: api-notes; public examples show "currency": "USD"); an account
+# with a country sells in that country's currency.
+CURRENCY = "USD"
 
 # -- token --------------------------------------------------------------------------------------
 # public (brand integrations): POST /api/transactional/token

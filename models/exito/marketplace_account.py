@@ -63,6 +63,22 @@ class MarketplaceAccount(models.Model):
             return params
         return dict(params, token=self.sudo().api_token, culture=self.culture)
 
+    def _marketplace_currency_code(self):
+        if self.marketplace != "exito":
+            return super()._marketplace_currency_code()
+        return exito_const.CURRENCY
+
+    @api.model
+    def _remote_seller_fields(self):
+        return super()._remote_seller_fields() | {"exito_seller_id"}
+
+    def _remote_seller(self):
+        if self.marketplace != "exito":
+            return super()._remote_seller()
+        # The token designates the seller; the seller id is learnt from the first orders.
+        account = self.sudo()
+        return [(name, account[name]) for name in ("api_token", "exito_seller_id") if account[name]]
+
     def _get_order_query(self):
         query = super()._get_order_query()
         if self.marketplace == "exito":

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ...marketplaces.base import MarketplaceError
+from ...marketplaces.imotriz import const as imotriz_const
 from ...marketplaces.records import OrderQuery
 from ..access import USER, guard
 
@@ -31,6 +32,22 @@ class MarketplaceAccount(models.Model):
         if self.marketplace != "imotriz":
             return params
         return dict(params, token=self.sudo().api_token, country=self.imotriz_country or "CO")
+
+    def _marketplace_currency_code(self):
+        if self.marketplace != "imotriz":
+            return super()._marketplace_currency_code()
+        return imotriz_const.CURRENCIES[self.imotriz_country or "CO"]
+
+    @api.onchange("imotriz_country")
+    def _onchange_imotriz_country(self):
+        self._onchange_marketplace_pricelist()
+
+    def _remote_seller(self):
+        if self.marketplace != "imotriz":
+            return super()._remote_seller()
+        # The token is the store's, on the store's country domain.
+        token = self.sudo().api_token
+        return [("api_token", (self.imotriz_country or "CO", token))] if token else []
 
     def _get_extra_reads(self):
         reads = super()._get_extra_reads()

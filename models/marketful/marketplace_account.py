@@ -3,7 +3,7 @@ import logging
 from urllib.parse import urlsplit
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ...marketplaces.base import MarketplaceError, Problem, RequestError
 from ...marketplaces.marketful import const as marketful_const
@@ -103,6 +103,38 @@ class MarketplaceAccount(models.Model):
     def _imports_orders(self):
         return self.marketplace != "marketful" and super()._imports_orders()
 
+    def _sells_in_odoo(self):
+        return self.marketplace != "marketful" and super()._sells_in_odoo()
+
+    def _marketplace_currency_code(self):
+        if self.marketplace != "marketful":
+            return super()._marketplace_currency_code()
+        return marketful_const.CURRENCY
+
+    def _remote_seller(self):
+        if self.marketplace != "marketful":
+            return super()._remote_seller()
+        account = self.sudo()
+        return [(name, account[name]) for name in ("marketful_user_id", "api_token") if account[name]]
+
+    @api.constrains("marketplace", "warehouse_id", "company_id", "active")
+    def _check_marketful_warehouse(self):
+        """A Marketful warehouse belongs to one account: the orders shipping from it go to that
+        account's Marketful (``sale.order._marketful_queue_fulfillment``)."""
+        accounts = self.filtered(lambda account: account.marketplace == "marketful" and account.active
+                                 and account.warehouse_id)
+        if not accounts:
+            return
+        others = self.sudo().search([("marketplace", "=", "marketful"), ("id", "not in", accounts.ids),
+                                     ("warehouse_id", "in", accounts.warehouse_id.ids)])
+        for account in accounts:
+            clash = (others | accounts - account).filtered(lambda other, account=account:
+                                                         other.warehouse_id == account.warehouse_id)[:1]
+            if clash:
+                raise ValidationError(self.env._(
+                    "%(warehouse)s is already the Marketful warehouse of %(other)s: each Marketful account ships "
+                    "from a warehouse of its own.", warehouse=account.warehouse_id.display_name, other=clash.name))
+
     def _get_client_params(self):
         params = super()._get_client_params()
         if self.marketplace != "marketful":
@@ -129,7 +161,7 @@ class MarketplaceAccount(models.Model):
     def action_test_connection(self):
         """Marketful: the connection test also reads the webhooks Marketful has for the account."""
         action = super().action_test_connection()
-        if self.marketplace == "marketful":
+        if self.marketplace == "marketful" and self.state == "connected":
             self._marketful_refresh_webhooks()
         return action
 

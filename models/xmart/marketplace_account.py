@@ -80,6 +80,22 @@ class MarketplaceAccount(models.Model):
             self.sudo().write({"xmart_token": False})
         return res
 
+    def _marketplace_currency_code(self):
+        if self.marketplace != "xmart":
+            return super()._marketplace_currency_code()
+        return self.xmart_country_id.currency_id.name or xmart_const.CURRENCY
+
+    @api.onchange("xmart_country_id")
+    def _onchange_xmart_country_id(self):
+        self._onchange_marketplace_pricelist()
+
+    def _remote_seller(self):
+        if self.marketplace != "xmart":
+            return super()._remote_seller()
+        # The client id is the brand's client on its own host (the API URL, compared by the caller).
+        client_id = (self.xmart_client_id or "").strip()
+        return [("xmart_client_id", client_id)] if client_id else []
+
     def _imports_orders(self):
         # X-Mart announces its orders by webhook: there is nothing to read on a schedule.
         return self.marketplace != "xmart" and super()._imports_orders()

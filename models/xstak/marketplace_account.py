@@ -36,6 +36,18 @@ class MarketplaceAccount(models.Model):
     def _credential_fields(self):
         return super()._credential_fields() | {"xstak_client_id", "xstak_client_secret", "xstak_company_code"}
 
+    def _marketplace_currency_code(self):
+        if self.marketplace != "xstak":
+            return super()._marketplace_currency_code()
+        return xstak_const.CURRENCY
+
+    def _remote_seller(self):
+        if self.marketplace != "xstak":
+            return super()._remote_seller()
+        # The company code names the seller's company on XStak (its client ids are service accounts).
+        code = (self.xstak_company_code or "").strip().lower()
+        return [("xstak_company_code", code)] if code else []
+
     def _xstak_statuses(self):
         return [status.strip() for status in (self.xstak_order_statuses or "").split(",") if status.strip()]
 
