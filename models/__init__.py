@@ -10,6 +10,7 @@ from . import res_config_settings
 from . import sale_order
 from . import sale_order_line
 from . import stock_picking
+from . import stock_quant
 from . import account_move
 from . import marketplace_settlement
 from . import marketplace_settlement_line
