@@ -19,6 +19,8 @@ PUSH_CRON = "marketplace_connector.ir_cron_marketplace_push_offers"
 OFFER_PUSH_WINDOW = 20
 #: key of ``cr.precommit.data``: the products whose stock or price changed in the transaction
 _PENDING_MARKS = "marketplace_connector.offer_marks"
+#: sequence holding the transaction id of the last push that read and cleared the marks
+_PUSH_XID = "marketplace_offer_push_xid"
 
 
 class MarketplaceListing(models.Model):
@@ -73,6 +75,9 @@ class MarketplaceListing(models.Model):
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS marketplace_listing_offer_dirty_index "
             "ON marketplace_listing (account_id) WHERE offer_dirty AND active")
+        # The transaction id of the last push that cleared marks (see _begin_offer_read): a sequence,
+        # because its value is seen by every transaction at once, whatever their snapshots.
+        self.env.cr.execute(SQL("CREATE SEQUENCE IF NOT EXISTS %s", SQL.identifier(_PUSH_XID)))
 
     @api.depends("product_id")
     def _compute_from_product(self):
@@ -159,12 +164,29 @@ class MarketplaceListingFreshness(models.Model):
         if not product_ids:
             return
         self.flush_model(["offer_dirty"])
+        # A listing this transaction's snapshot sees marked may have been cleared since by a push that
+        # could not see this change (it read before this commit). While the last push (another
+        # transaction's) is not in this snapshot, mark every listing of the products: touching a row that
+        # push cleared makes this transaction fail to serialize and start again (Odoo retries it), so no
+        # change is lost. Otherwise a marked listing is left alone: stock operations on one product do
+        # not write the same row.
         self.env.cr.execute(SQL(
-            "UPDATE marketplace_listing SET offer_dirty = TRUE WHERE product_id = ANY(%s) AND NOT offer_dirty",
-            sorted(product_ids)))
+            """UPDATE marketplace_listing SET offer_dirty = TRUE
+                WHERE product_id = ANY(%s)
+                  AND (NOT offer_dirty OR (SELECT NOT txid_visible_in_snapshot(last_value, txid_current_snapshot())
+                                                  AND last_value <> COALESCE(txid_current_if_assigned(), 0)
+                                             FROM %s))""",
+            sorted(product_ids), SQL.identifier(_PUSH_XID)))
         if self.env.cr.rowcount:
             self.invalidate_model(["offer_dirty"])
             self._schedule_offer_push()
+
+    @api.model
+    def _begin_offer_read(self):
+        """A push is about to read the marked listings and clear their marks: publish its transaction
+        id first (see :meth:`_apply_offer_marks`), so that a stock operation still running marks its
+        listings again even when its snapshot shows them marked."""
+        self.env.cr.execute(SQL("SELECT setval(%s, txid_current())", _PUSH_XID))
 
     @api.model
     def _schedule_offer_push(self):

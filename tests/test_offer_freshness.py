@@ -3,11 +3,12 @@ window (whatever the number of changes), the push sends them together, and the s
 calls no marketplace."""
 
 import json
+from contextlib import closing
 from datetime import timedelta
 
 import responses
 
-from odoo import Command, fields
+from odoo import Command, fields, sql_db
 from odoo.tests import tagged
 
 from ..models.marketplace_listing import OFFER_PUSH_WINDOW, PUSH_CRON
@@ -117,6 +118,20 @@ class TestExitoOfferFreshness(FreshnessMixin, MarketplaceCase):
         self.env["stock.quant"]._update_available_quantity(self.headphones, self.stock, 3)
         self.commit_hooks()
         self.assertFalse(self.triggers(), "already dirty: the push that clears it is scheduled")
+
+    def test_a_push_this_transaction_cannot_see_makes_it_mark_again(self):
+        """A push that read after this transaction began may have cleared a mark this transaction's
+        snapshot still shows: the listing is marked again (and a conflict with that push's write would
+        make this transaction start again), so the change is not lost."""
+        self.env["stock.quant"]._update_available_quantity(self.headphones, self.stock, 3)
+        self.commit_hooks()
+        self.triggers().unlink()
+        # Another transaction's push, begun after this one's snapshot.
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute("SELECT setval('marketplace_offer_push_xid', txid_current())")
+        self.env["stock.quant"]._update_available_quantity(self.headphones, self.stock, 3)
+        self.commit_hooks()
+        self.assertEqual(len(self.triggers()), 1, "marked again, so the push is scheduled again")
 
     def test_a_pricelist_rule_schedules_the_push(self):
         before = fields.Datetime.now()

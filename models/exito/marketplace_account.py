@@ -428,6 +428,7 @@ class MarketplaceAccountCatalog(models.Model):
         self.ensure_one()
         Listing = self.env["marketplace.listing"]
         Listing._apply_offer_marks()  # what this transaction changed counts too
+        Listing._begin_offer_read()
         Listing.flush_model()
         self.env.cr.execute(SQL(
             """SELECT id, product_id, offer_date IS NOT NULL, offer_price, offer_stock, offer_dirty

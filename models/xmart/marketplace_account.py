@@ -441,6 +441,7 @@ class MarketplaceAccountLists(models.Model):
         self.ensure_one()
         Listing = self.env["marketplace.listing"]
         Listing._apply_offer_marks()
+        Listing._begin_offer_read()
         field = self.env["marketplace.xmart.list"]._fields["listing_ids"]
         Listing.flush_model(["offer_dirty", "active"])
         self.env["marketplace.xmart.list"].flush_model(["account_id", "listing_ids"])
