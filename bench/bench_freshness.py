@@ -1,20 +1,21 @@
-"""Freshness benchmark: how long a stock change takes to reach Éxito, and in how many requests.
+"""Freshness benchmark: how long a stock change takes to reach Éxito and X-Mart, and in how many requests.
 
 Run by ``scripts/bench_freshness.sh`` (``make bench-freshness``), which prepares a fresh database with the
 module and passes ``--odoo-config``, ``--database``, ``--odoo-bin`` and ``--repo``. Untimed setup, in
 process: N published Éxito listings (200 by default) on the bundled sandbox whose last offer is current
-(the sandbox holds the same products and offers). Then a real Odoo server (``--workers 2``, two cron
+(the sandbox holds the same products and offers), and an X-Mart list of one store holding the same
+products, sent once (``--no-xmart`` leaves it out). Then a real Odoo server (``--workers 2``, two cron
 workers: the triggers run as in production) and, over XML-RPC, an inventory adjustment of each product
 (``stock.quant`` ``inventory_quantity_auto_apply`` in inventory mode, as the On Hand list sets it: a
 stock move), spread evenly over
-``--seconds`` (60). A poller reads the sandbox's offers (``GET /_sandbox/exito/offers``) every
-``--poll`` seconds and notes when each offer holds its new stock.
+``--seconds`` (60). A poller reads the sandbox's offers (``GET /_sandbox/exito/offers``) and lists
+(``GET /_sandbox/xmart/lists``) every ``--poll`` seconds and notes when each holds its new stock.
 
 It prints the delay from each adjustment's answer (committed) to the moment the sandbox held the new
-value (p50, p95, max; target: p95 <= 60 s), the ``PATCH /OfferExternal`` requests the sandbox received
-and their rows, and how long the adjustments took. Exits non-zero when an offer never gets its new value,
-when every change made its own request, or when the server logged an error; a missed target is only
-reported.
+value (p50, p95, max; target: p95 <= 60 s) per marketplace, the ``PATCH /OfferExternal`` and
+``PUT /api/v3/products`` requests the sandbox received and their rows, and how long the adjustments took.
+Exits non-zero when a product never gets its new stock, when every change made its own request, or when
+the server logged an error; a missed target is only reported.
 """
 
 import argparse
@@ -70,16 +71,49 @@ def setup(registry, sandbox, count):
         for listing in listings:
             listing.offer_price, listing.offer_stock = values[listing.id]
         items = [(listing.ean, listing.seller_sku, *values[listing.id]) for listing in listings]
-        # Nothing waiting: no job, no trigger of the offer push (the setup's own marks are not changes).
-        env.cr.flush()
-        env.cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s",
-                       [env.ref("marketplace_connector.ir_cron_marketplace_push_offers").id])
-        env["marketplace.job"].sudo().search([("account_id", "=", account.id)]).unlink()
         ctx = {"account_id": account.id, "location_id": location.id, "product_ids": products.ids,
+               "pricelist_id": pricelist.id, "warehouse_id": warehouse.id,
+               "skus": {product.id: product.default_code for product in products},
                "eans": {product.id: product.barcode for product in products},
                "stock": {listing.product_id.id: values[listing.id][1] for listing in listings}}
     sandbox.seed(items)
     return ctx
+
+
+def setup_xmart(registry, sandbox, ctx):
+    """An X-Mart account on the sandbox (its brand, stores read from it, the main warehouse for store
+    QUI-01) and one list of that store holding the same products, sent once before the clock starts."""
+    with environment(registry) as env:
+        account = env["marketplace.account"].create({
+            "name": "X-Mart freshness bench", "marketplace": "xmart", "api_url": sandbox.url + "/xmart",
+            "xmart_client_id": "sandbox-xmart-client", "xmart_client_secret": "sandbox-xmart-secret",
+            "xmart_country_id": env.ref("base.ec").id, "pricelist_id": ctx["pricelist_id"],
+            "warehouse_id": ctx["warehouse_id"], "auto_import": False,
+            "xmart_brand_ids": [(0, 0, {"name": "Pollo Dorado", "identifier": "BR-001"})],
+        })
+        account.action_xmart_sync_stores()
+        store = account.xmart_store_ids.filtered(lambda store: store.code == "QUI-01")
+        store.warehouse_id = ctx["warehouse_id"]
+        channel = env["marketplace.xmart.channel"].create({
+            "account_id": account.id, "xmart_id": "CH-0001", "name": "App", "brand_id": account.xmart_brand_ids.id})
+        listings = env["marketplace.listing"].create([
+            {"account_id": account.id, "product_id": product_id, "offer_dirty": False}
+            for product_id in ctx["product_ids"]])
+        menu = env["marketplace.xmart.list"].create({
+            "name": "Freshness bench", "channel_id": channel.id, "store_id": store.id,
+            "listing_ids": [(6, 0, listings.ids)]})
+        account._xmart_queue_lists(menu)
+        env["marketplace.job"]._run_due_jobs(account_ids=account.ids)
+        if not menu.xmart_id:
+            raise BenchError("the X-Mart list was not sent during the setup")
+        ctx["xmart_list"] = menu.xmart_id
+
+
+def clear_push_triggers(registry):
+    """Nothing waiting: no trigger of the offer push (the setup's own marks are not changes)."""
+    with environment(registry) as env:
+        env.cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s",
+                       [env.ref("marketplace_connector.ir_cron_marketplace_push_offers").id])
 
 
 class Rpc:
@@ -99,31 +133,44 @@ class Rpc:
 
 
 class Poller(threading.Thread):
-    """Reads the sandbox's offers until each expected EAN holds its expected stock."""
+    """Reads what the sandbox holds (Éxito's offers, the X-Mart list) until each expected key
+    (``("exito", ean)`` or ``("xmart", sku)``) holds its expected stock."""
 
-    def __init__(self, sandbox, interval):
+    def __init__(self, sandbox, interval, xmart_list=None):
         super().__init__(daemon=True)
-        self.sandbox, self.interval = sandbox, interval
+        self.sandbox, self.interval, self.xmart_list = sandbox, interval, xmart_list
         self.expected, self.seen = {}, {}
         self.lock = threading.Lock()
         self.stopping = threading.Event()
 
-    def expect(self, ean, stock):
+    def expect(self, key, stock):
         with self.lock:
-            self.expected[ean] = stock
+            self.expected[key] = stock
+
+    def held(self):
+        """``{key: stock}`` as the sandbox holds it now."""
+        held = {("exito", ean): int(offer.get("Stock", -1)) for ean, offer in self.sandbox.offers().items()}
+        if self.xmart_list:
+            response = self.sandbox.session.get(self.sandbox.url + "/_sandbox/xmart/lists", timeout=60)
+            response.raise_for_status()
+            for entry in response.json():
+                if entry.get("listId") == self.xmart_list:
+                    held.update({("xmart", product["productId"]): round(product.get("stock") or 0)
+                                 for product in entry.get("products") or []})
+        return held
 
     def run(self):
         while not self.stopping.is_set():
             try:
-                offers = self.sandbox.offers()
+                held = self.held()
             except requests.RequestException:
                 self.stopping.wait(self.interval)
                 continue
             now = time.monotonic()
             with self.lock:
-                for ean, stock in self.expected.items():
-                    if ean not in self.seen and int(offers.get(ean, {}).get("Stock", -1)) == stock:
-                        self.seen[ean] = now
+                for key, stock in self.expected.items():
+                    if key not in self.seen and held.get(key) == stock:
+                        self.seen[key] = now
             self.stopping.wait(self.interval)
 
 
@@ -148,7 +195,9 @@ def change_stock(rpc, ctx, args, poller):
             product_id = ctx["product_ids"][index]
             ean, stock = ctx["eans"][product_id], ctx["stock"][product_id] + STOCK_CHANGE
             time.sleep(max(0.0, started + index * step - time.monotonic()))
-            poller.expect(ean, stock)
+            poller.expect(("exito", ean), stock)
+            if ctx.get("xmart_list"):
+                poller.expect(("xmart", ctx["skus"][product_id]), stock)
             begin = time.monotonic()
             try:
                 # As the On Hand list does: the counted quantity, applied at once (a stock move).
@@ -160,7 +209,9 @@ def change_stock(rpc, ctx, args, poller):
                 continue
             end = time.monotonic()
             with lock:
-                done[ean] = (end, end - begin)
+                done[("exito", ean)] = (end, end - begin)
+                if ctx.get("xmart_list"):
+                    done[("xmart", ctx["skus"][product_id])] = (end, end - begin)
 
     threads = [threading.Thread(target=client) for _client in range(args.clients)]
     for thread in threads:
@@ -182,6 +233,7 @@ def parse_args(argv):
     parser.add_argument("--poll", type=float, default=0.25, help="seconds between reads of the sandbox (0.25)")
     parser.add_argument("--wait", type=float, default=180.0,
                         help="seconds to wait, after the last change, for the sandbox to hold every value (180)")
+    parser.add_argument("--no-xmart", action="store_true", help="Éxito only (no X-Mart account and list)")
     parser.add_argument("--workers", type=int, default=2, help="Odoo HTTP workers (2)")
     parser.add_argument("--cron-threads", type=int, default=2, help="Odoo cron workers (2)")
     parser.add_argument("--results-dir", default=None)
@@ -189,38 +241,62 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
+def delay_summary(label, delays, failures):
+    """Print and return the distribution of ``delays`` (seconds)."""
+    if not delays:
+        failures.append(f"{label}: no change arrived")
+        return {}
+    result = {"arrived": len(delays), "p50": statistics.median(delays), "p95": percentile(delays, 0.95),
+              "max": max(delays), "min": min(delays)}
+    result["verdict"] = "PASS" if result["p95"] <= TARGET_P95 else "FAIL"
+    log(f"{label}: delay from the adjustment to the sandbox holding the new stock ({len(delays)} products): "
+        f"min {result['min']:.1f} s, p50 {result['p50']:.1f} s, p95 {result['p95']:.1f} s, max {result['max']:.1f} s"
+        f"   target p95 <= {TARGET_P95:g} s  {result['verdict']}")
+    buckets = [0] * 7
+    for value in delays:
+        buckets[min(int(value // 10), 6)] += 1
+    log("  distribution: " + ", ".join(f"{10 * index}-{10 * index + 10} s: {number}" if index < 6
+                                       else f">= 60 s: {number}" for index, number in enumerate(buckets)))
+    return result
+
+
 def report(args, done, poller, requests, failures):
-    delays = {ean: poller.seen[ean] - committed for ean, (committed, _took) in done.items() if ean in poller.seen}
-    missing = sorted(set(done) - set(delays))
-    failures.extend([f"{len(missing)} offers never held their new stock (e.g. {missing[:3]})"] if missing else [])
-    took = [took for _committed, took in done.values()]
-    section(f"{len(done)} stock adjustments over {args.seconds:g} s")
-    result = {"changes": len(done), "arrived": len(delays), "requests": len(requests),
-              "rows": sum(len(body.get("ListOffers") or []) for body in requests),
-              "request_rows": [len(body.get("ListOffers") or []) for body in requests]}
+    """Delays per marketplace, requests, and how long the adjustments took."""
+    took = [took for (marketplace, _key), (_committed, took) in done.items() if marketplace == "exito"]
+    section(f"{len(took)} stock adjustments over {args.seconds:g} s")
+    result = {"changes": len(took)}
     if took:
         result["adjustment_p50"], result["adjustment_p95"] = statistics.median(took), percentile(took, 0.95)
         log(f"adjustment over XML-RPC (stock.quant write of inventory_quantity_auto_apply): "
             f"p50 {result['adjustment_p50']:.3f} s, p95 {result['adjustment_p95']:.3f} s")
-    if delays:
-        values = list(delays.values())
-        result.update(p50=statistics.median(values), p95=percentile(values, 0.95), max=max(values),
-                      min=min(values))
-        verdict = "PASS" if result["p95"] <= TARGET_P95 else "FAIL"
-        log(f"delay from the adjustment to the sandbox holding the new stock ({len(values)} offers): "
-            f"min {result['min']:.1f} s, p50 {result['p50']:.1f} s, p95 {result['p95']:.1f} s, "
-            f"max {result['max']:.1f} s   target p95 <= {TARGET_P95:g} s  {verdict}")
-        result["verdict"] = verdict
-        buckets = [0] * 7
-        for value in values:
-            buckets[min(int(value // 10), 6)] += 1
-        log("  distribution: " + ", ".join(f"{10 * index}-{10 * index + 10} s: {number}" if index < 6
-                                           else f">= 60 s: {number}" for index, number in enumerate(buckets)))
-    log(f"PATCH /OfferExternal requests the sandbox received: {result['requests']}, {result['rows']} rows "
-        f"(rows per request: {result['request_rows']})")
-    if len(done) > 1 and result["requests"] >= len(done):
-        failures.append(f"{result['requests']} requests for {len(done)} changes: not batched")
+    for marketplace, label, count_rows in (
+            ("exito", "Éxito offers (PATCH /OfferExternal)", lambda body: len(body.get("ListOffers") or [])),
+            ("xmart", "X-Mart list (PUT /api/v3/products)",
+             lambda body: len((body.get("list") or {}).get("products") or []))):
+        keys = [key for key in done if key[0] == marketplace]
+        if not keys:
+            continue
+        missing = [key[1] for key in keys if key not in poller.seen]
+        if missing:
+            failures.append(f"{label}: {len(missing)} products never held their new stock (e.g. {missing[:3]})")
+        summary = delay_summary(label, [poller.seen[key] - done[key][0] for key in keys if key in poller.seen],
+                                failures)
+        sizes = [count_rows(body) for body in requests[marketplace]]
+        summary.update(requests=len(sizes), rows=sum(sizes), request_rows=sizes)
+        log(f"  requests the sandbox received: {len(sizes)}, {sum(sizes)} rows (rows per request: {sizes})")
+        if len(keys) > 1 and len(sizes) >= len(keys):
+            failures.append(f"{label}: {len(sizes)} requests for {len(keys)} changes: not batched")
+        result[marketplace] = summary
     return result
+
+
+def sandbox_requests(sandbox):
+    """The offer and list requests the sandbox received since its log was cleared."""
+    entries = sandbox.session.get(sandbox.url + "/_sandbox/requests", timeout=120).json()
+    return {"exito": [entry.get("body") or {} for entry in entries
+                      if entry["method"] == "PATCH" and entry["path"].rstrip("/").endswith("/OfferExternal")],
+            "xmart": [entry.get("body") or {} for entry in entries
+                      if entry["method"] == "PUT" and entry["path"].rstrip("/").endswith("/api/v3/products")]}
 
 
 def main(argv=None):
@@ -244,6 +320,10 @@ def main(argv=None):
         log(f"Sandbox at {sandbox.url}; setup (not timed): {args.listings} products with stock, published "
             f"listings whose offer is current, the same offers on the sandbox")
         ctx = setup(registry, sandbox, args.listings)
+        if not args.no_xmart:
+            setup_xmart(registry, sandbox, ctx)
+            log(f"X-Mart: list {ctx['xmart_list']} of store QUI-01 holds the same {args.listings} products")
+        clear_push_triggers(registry)
         log_file = str(results_dir / "freshness-odoo.log")
         server = OdooServer(args.odoo_bin, args.odoo_config, args.database, log_file, workers=args.workers,
                             extra=["--max-cron-threads", str(args.cron_threads), "--log-level", "info"],
@@ -258,11 +338,11 @@ def main(argv=None):
         time.sleep(5)  # the crons due at start (every scheduled action is due once) run first
         log_start = len(server.log_lines())
         sandbox.clear_requests()
-        poller = Poller(sandbox, args.poll)
+        poller = Poller(sandbox, args.poll, ctx.get("xmart_list"))
         poller.start()
         started = time.monotonic()
         done, errors = change_stock(rpc, ctx, args, poller)
-        log(f"{len(done)} adjustments made in {time.monotonic() - started:.1f} s"
+        log(f"{len(ctx['product_ids']) - len(errors)} adjustments made in {time.monotonic() - started:.1f} s"
             + (f"; {len(errors)} failed: {errors[:2]}" if errors else ""))
         failures.extend([f"{len(errors)} adjustments failed: {errors[0]}"] if errors else [])
         deadline = time.monotonic() + args.wait
@@ -270,10 +350,7 @@ def main(argv=None):
             time.sleep(0.5)
         poller.stopping.set()
         poller.join()
-        bodies = [entry.get("body") or {} for entry in sandbox.session.get(sandbox.url + "/_sandbox/requests",
-                                                                             timeout=120).json()
-                  if entry["method"] == "PATCH" and entry["path"].rstrip("/").endswith("/OfferExternal")]
-        result = report(args, done, poller, bodies, failures)
+        result = report(args, done, poller, sandbox_requests(sandbox), failures)
         runs = [line for line in server.log_lines()[log_start:]
                 if "Marketplace: send changed offers" in line and line.endswith("completed")]
         result["push_runs"] = len(runs)
