@@ -7,6 +7,7 @@ import psycopg2
 
 from odoo import api, fields, models, sql_db
 from odoo.addons.base.models.ir_cron import ODOO_NOTIFY_FUNCTION
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -17,6 +18,8 @@ PUSH_CRON = "marketplace_connector.ir_cron_marketplace_push_offers"
 #: seconds between the first change of stock or price of a listing and the push that sends it: the
 #: changes made meanwhile go in the same requests (one per 400 offer rows, one per X-Mart list)
 OFFER_PUSH_WINDOW = 20
+#: seconds before a push that met a concurrent change of its listings runs again
+PUSH_RETRY_DELAY = 2
 #: key of ``cr.precommit.data``: the products whose stock or price changed in the transaction
 _PENDING_MARKS = "marketplace_connector.offer_marks"
 #: sequence holding the transaction id of the last push that read and cleared the marks
@@ -189,9 +192,30 @@ class MarketplaceListingFreshness(models.Model):
         self.env.cr.execute(SQL("SELECT setval(%s, txid_current())", _PUSH_XID))
 
     @api.model
-    def _schedule_offer_push(self):
-        """Make sure the offer push runs within :data:`OFFER_PUSH_WINDOW` seconds: a trigger of its
-        scheduled action at now + the window, unless one is already waiting in the future (then this
+    def _run_offer_push(self, read):
+        """Run ``read`` (a push reading the marked listings and clearing their marks) in a savepoint.
+        A concurrent write on the same listings (a stock operation marking them again, the job runner
+        recording what it sent) makes it fail to serialize: nothing of it is kept, and the push runs
+        again in a new transaction shortly (:data:`PUSH_RETRY_DELAY`).
+
+        :param read: a callable without arguments
+        :return: what ``read`` returns, or None when it must run again
+        """
+        try:
+            with self.env.cr.savepoint():
+                return read()
+        except psycopg2.OperationalError as error:
+            if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+        _logger.info("Marketplace offer push: listings changed concurrently; the push runs again in %s s",
+                     PUSH_RETRY_DELAY)
+        self._schedule_offer_push(PUSH_RETRY_DELAY)
+        return None
+
+    @api.model
+    def _schedule_offer_push(self, delay=OFFER_PUSH_WINDOW):
+        """Make sure the offer push runs within ``delay`` seconds (:data:`OFFER_PUSH_WINDOW`): a trigger
+        of its scheduled action at now + the delay, unless one is already waiting in the future (then this
         change goes with it). One trigger per window, whatever the number of changes; the push runs
         in a cron worker, never in the transaction that changed the stock.
 
@@ -209,7 +233,7 @@ class MarketplaceListingFreshness(models.Model):
                                 cron_id, now))
         if self.env.cr.fetchone():
             return
-        at = now + timedelta(seconds=OFFER_PUSH_WINDOW)
+        at = now + timedelta(seconds=delay)
         self.env["ir.cron"].sudo().browse(cron_id)._trigger(at)
         # Before commit: the ORM's own flush has run already.
         self.env["ir.cron.trigger"].flush_model()

@@ -6,12 +6,13 @@ import json
 from contextlib import closing
 from datetime import timedelta
 
+import psycopg2
 import responses
 
 from odoo import Command, fields, sql_db
 from odoo.tests import tagged
 
-from ..models.marketplace_listing import OFFER_PUSH_WINDOW, PUSH_CRON
+from ..models.marketplace_listing import OFFER_PUSH_WINDOW, PUSH_CRON, PUSH_RETRY_DELAY
 from .common import MarketplaceCase, Sandbox, XmartCase
 from .test_exito_offers import OFFERS_URL, offers_answer
 
@@ -132,6 +133,22 @@ class TestExitoOfferFreshness(FreshnessMixin, MarketplaceCase):
         self.env["stock.quant"]._update_available_quantity(self.headphones, self.stock, 3)
         self.commit_hooks()
         self.assertEqual(len(self.triggers()), 1, "marked again, so the push is scheduled again")
+
+    def test_a_push_that_meets_a_concurrent_change_runs_again_shortly(self):
+        class ConcurrentUpdate(psycopg2.OperationalError):
+            pgcode = "40001"  # serialization_failure
+
+        def read():
+            self.env["marketplace.job"].sudo().create({
+                "name": "Lost", "account_id": self.account.id, "job_type": "push_offers", "payload": {}})
+            raise ConcurrentUpdate()
+
+        before = fields.Datetime.now()
+        self.assertIsNone(self.env["marketplace.listing"]._run_offer_push(read))
+        self.assertFalse(self.Job.search([("name", "=", "Lost")]), "nothing of the failed read is kept")
+        trigger = self.triggers()
+        self.assertEqual(len(trigger), 1)
+        self.assertLessEqual(trigger.call_at, before + timedelta(seconds=PUSH_RETRY_DELAY + 1))
 
     def test_a_pricelist_rule_schedules_the_push(self):
         before = fields.Datetime.now()

@@ -413,7 +413,9 @@ class MarketplaceAccountCatalog(models.Model):
             daily check catches what no hook saw: a price computed from a date, a currency rate)
         """
         accounts = self.search([("auto_push_offers", "=", True), ("marketplace", "=", "exito")])
-        queued = [account._queue_changed_offers(full=full) for account in accounts]
+        Listing = self.env["marketplace.listing"]
+        queued = [Listing._run_offer_push(lambda account=account: account._queue_changed_offers(full=full))
+                  for account in accounts]
         if any(queued):
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
 
@@ -443,7 +445,9 @@ class MarketplaceAccountCatalog(models.Model):
                        if not sent or (price, stock) != values[product_id]]
         dirty_ids = [row[0] for row in rows if row[5]]
         if dirty_ids:
-            self.env.cr.execute(SQL("UPDATE marketplace_listing SET offer_dirty = FALSE WHERE id = ANY(%s)", dirty_ids))
+            # A concurrent mark of these rows fails this (see marketplace.listing._run_offer_push).
+            self.env.cr.execute(SQL("UPDATE marketplace_listing SET offer_dirty = FALSE WHERE id = ANY(%s)", dirty_ids),
+                                log_exceptions=False)
             Listing.invalidate_model(["offer_dirty"])
         changed = Listing.browse(changed_ids)
         if changed:

@@ -429,7 +429,7 @@ class MarketplaceAccountLists(models.Model):
         result = super()._cron_push_offers(full=full)
         if not full:
             for account in self.search([("marketplace", "=", "xmart")]):
-                account._xmart_queue_changed_lists()
+                self.env["marketplace.listing"]._run_offer_push(account._xmart_queue_changed_lists)
         return result
 
     def _xmart_queue_changed_lists(self):
@@ -457,7 +457,7 @@ class MarketplaceAccountLists(models.Model):
         if not rows:
             return self.env["marketplace.xmart.list"]
         self.env.cr.execute(SQL("UPDATE marketplace_listing SET offer_dirty = FALSE WHERE id = ANY(%s)",
-                                sorted({listing_id for _list_id, listing_id in rows})))
+                                sorted({listing_id for _list_id, listing_id in rows})), log_exceptions=False)
         Listing.invalidate_model(["offer_dirty"])
         lists = self.env["marketplace.xmart.list"].browse(sorted({list_id for list_id, _listing_id in rows}))
         self._xmart_queue_lists(lists)
