@@ -306,6 +306,23 @@ def sandbox_requests(sandbox):
                       if entry["method"] == "PUT" and entry["path"].rstrip("/").endswith("/api/v3/products")]}
 
 
+def server_errors(server):
+    """``(conflicts, errors)``: the serialization failures Odoo logs at ERROR before running the
+    transaction or job again (a stock operation marking a listing while the job runner records what it
+    sent), and the other ERROR lines."""
+    lines = server.log_lines()
+    conflicts, errors = 0, []
+    for index, line in enumerate(lines):
+        if " ERROR " not in line and " CRITICAL " not in line:
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if "bad query" in line and "could not serialize access" in following:
+            conflicts += 1
+        else:
+            errors.append(line)
+    return conflicts, errors
+
+
 def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -372,7 +389,8 @@ def main(argv=None):
             server.stop()
         children.stop_all()
     if server:
-        errors = server.error_lines()
+        conflicts, errors = server_errors(server)
+        log(f"concurrent updates Odoo met and ran again (logged as ERROR 'bad query' by odoo.sql_db): {conflicts}")
         if errors:
             failures.append(f"{len(errors)} ERROR lines in the server's log: {errors[0][:200]}")
     if failures:
