@@ -222,7 +222,7 @@ def change(registry, ctx, args):
             Quant._update_available_quantity(product, location, STOCK_MOVE)
         for product in env["product.product"].browse(priced):
             product.product_tmpl_id.write({"list_price": round(product.list_price * PRICE_CHANGE)})
-        env.flush_all()
+        env.cr.flush()  # what a commit runs first: the ORM's flush, then the dirty marks (precommit)
         env.cr.execute("SELECT COUNT(*) FROM marketplace_listing WHERE account_id = %s AND offer_dirty",
                        (ctx["account_id"],))
         dirty = env.cr.fetchone()[0]

@@ -11,6 +11,7 @@ from . import sale_order
 from . import sale_order_line
 from . import sale_report
 from . import stock_picking
+from . import stock_quant
 from . import account_move
 from . import account_move_send
 from . import marketplace_settlement

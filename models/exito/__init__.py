@@ -2,7 +2,6 @@ from . import marketplace_account
 from . import marketplace_listing
 from . import marketplace_listing_spec
 from . import marketplace_listing_component
-from . import stock_quant
 from . import product_template
 from . import product_pricelist_item
 from . import product_pricelist

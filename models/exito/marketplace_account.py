@@ -426,15 +426,18 @@ class MarketplaceAccountCatalog(models.Model):
 
     @api.model
     def _cron_push_offers(self, full=False):
-        """Scheduled action: send the offers whose price or stock changed.
+        """Scheduled action: send the offers whose price or stock changed. Runs every 10 minutes as a
+        safety net, and within ``OFFER_PUSH_WINDOW`` seconds of a change (``marketplace.listing.
+        _schedule_offer_push``); the offers go out in jobs, one request per 400 rows.
 
         :param bool full: compare every published listing, not only those marked dirty (the
             daily check catches what no hook saw: a price computed from a date, a currency rate)
         """
         accounts = self.search([("auto_push_offers", "=", True), ("marketplace", "=", "exito")])
-        for account in accounts:
-            account._queue_changed_offers(full=full)
-        if accounts:
+        Listing = self.env["marketplace.listing"]
+        queued = [Listing._run_offer_push(lambda account=account: account._queue_changed_offers(full=full))
+                  for account in accounts]
+        if any(queued):
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner")._trigger()
 
     def _queue_changed_offers(self, full=False):
@@ -447,6 +450,8 @@ class MarketplaceAccountCatalog(models.Model):
         """
         self.ensure_one()
         Listing = self.env["marketplace.listing"]
+        Listing._apply_offer_marks()  # what this transaction changed counts too
+        Listing._begin_offer_read()
         Listing.flush_model()
         self.env.cr.execute(SQL(
             """SELECT id, product_id, offer_date IS NOT NULL, offer_price, offer_stock, offer_dirty
@@ -461,7 +466,9 @@ class MarketplaceAccountCatalog(models.Model):
                        if not sent or (price, stock) != values[product_id]]
         dirty_ids = [row[0] for row in rows if row[5]]
         if dirty_ids:
-            self.env.cr.execute(SQL("UPDATE marketplace_listing SET offer_dirty = FALSE WHERE id = ANY(%s)", dirty_ids))
+            # A concurrent mark of these rows fails this (see marketplace.listing._run_offer_push).
+            self.env.cr.execute(SQL("UPDATE marketplace_listing SET offer_dirty = FALSE WHERE id = ANY(%s)", dirty_ids),
+                                log_exceptions=False)
             Listing.invalidate_model(["offer_dirty"])
         changed = Listing.browse(changed_ids)
         if changed:

@@ -1,9 +1,8 @@
 import base64
 import hashlib
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 from odoo.tools.image import image_process
 
 from ...marketplaces.base import Problem
@@ -56,19 +55,11 @@ class MarketplaceListing(models.Model):
             ("error", "Refused"),
         ],
         string="Offer", readonly=True, copy=False, index=True)
-    offer_dirty = fields.Boolean(
-        readonly=True, copy=False, default=True,
-        help="Stock or price may have changed since the last offer was sent.")
     offer_price = fields.Float(string="Price Sent", readonly=True, copy=False)
     offer_stock = fields.Integer(string="Stock Sent", readonly=True, copy=False)
     offer_date = fields.Datetime(string="Offer Sent On", readonly=True, copy=False)
     offer_message = fields.Char(readonly=True, copy=False)
     pending_price = fields.Float(string="Price Awaiting Approval", readonly=True, copy=False)
-
-    def init(self):
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS marketplace_listing_offer_dirty_index "
-            "ON marketplace_listing (account_id) WHERE offer_dirty AND active")
 
     # -- category -------------------------------------------------------------------------
 
@@ -285,20 +276,3 @@ class MarketplaceListing(models.Model):
         last = components[-1]
         prices[last.id] = (price - allotted) / last.quantity
         return prices
-
-
-class MarketplaceListingDirty(models.Model):
-    _inherit = "marketplace.listing"
-
-    @api.model
-    def _mark_offer_dirty(self, products):
-        """Stock of ``products`` moved: their offers must be looked at again (one UPDATE, no ORM
-        cache involved; the cron reads the flag with a query)."""
-        if not products:
-            return
-        self.flush_model(["offer_dirty"])
-        self.env.cr.execute(SQL(
-            "UPDATE marketplace_listing SET offer_dirty = TRUE WHERE product_id = ANY(%s) AND NOT offer_dirty",
-            list(products.ids)))
-        if self.env.cr.rowcount:
-            self.invalidate_model(["offer_dirty"])

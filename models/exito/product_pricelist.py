@@ -16,3 +16,4 @@ class ProductPricelist(models.Model):
                       SELECT id FROM marketplace_account WHERE pricelist_id = ANY(%s))""", self.ids))
         if self.env.cr.rowcount:
             self.env["marketplace.listing"].invalidate_model(["offer_dirty"])
+            self.env["marketplace.listing"]._schedule_offer_push()

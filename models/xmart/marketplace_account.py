@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ...marketplaces.base import MarketplaceError, RequestError
 from ...marketplaces.xmart import const as xmart_const
@@ -436,10 +437,57 @@ class MarketplaceAccountLists(models.Model):
         for account in self.search([("marketplace", "=", "xmart")]):
             account._xmart_queue_lists(account.xmart_list_ids)
 
+    @api.model
+    def _cron_push_offers(self, full=False):
+        """Also send the X-Mart lists holding a listing whose stock or price changed (the lists whose
+        content is unchanged are not sent: see :meth:`_push_list`). ``full`` leaves them to
+        :meth:`_cron_xmart_lists`, which looks at every list."""
+        result = super()._cron_push_offers(full=full)
+        if not full:
+            for account in self.search([("marketplace", "=", "xmart")]):
+                self.env["marketplace.listing"]._run_offer_push(account._xmart_queue_changed_lists)
+        return result
+
+    def _xmart_queue_changed_lists(self):
+        """Queue the lists of the account that hold a listing marked dirty (stock moved, price edited),
+        and clear the mark of those listings: a later change marks them again.
+
+        :return: the lists queued (those already waiting in a job are not queued again)
+        """
+        self.ensure_one()
+        Listing = self.env["marketplace.listing"]
+        Listing._apply_offer_marks()
+        Listing._begin_offer_read()
+        field = self.env["marketplace.xmart.list"]._fields["listing_ids"]
+        Listing.flush_model(["offer_dirty", "active"])
+        self.env["marketplace.xmart.list"].flush_model(["account_id", "listing_ids"])
+        self.env.cr.execute(SQL(
+            """SELECT rel.%(list)s, rel.%(listing)s
+                 FROM %(rel)s rel
+                 JOIN marketplace_listing listing ON listing.id = rel.%(listing)s
+                 JOIN marketplace_xmart_list lst ON lst.id = rel.%(list)s
+                WHERE lst.account_id = %(account)s AND listing.offer_dirty AND listing.active""",
+            rel=SQL.identifier(field.relation), list=SQL.identifier(field.column1),
+            listing=SQL.identifier(field.column2), account=self.id))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return self.env["marketplace.xmart.list"]
+        self.env.cr.execute(SQL("UPDATE marketplace_listing SET offer_dirty = FALSE WHERE id = ANY(%s)",
+                                sorted({listing_id for _list_id, listing_id in rows})), log_exceptions=False)
+        Listing.invalidate_model(["offer_dirty"])
+        lists = self.env["marketplace.xmart.list"].browse(sorted({list_id for list_id, _listing_id in rows}))
+        self._xmart_queue_lists(lists)
+        return lists
+
     def _xmart_queue_lists(self, lists):
+        """Queue a ``push_list`` job for ``lists``, but for those a job not yet due will send anyway (a
+        job backing off after a failure, or waiting: it sends the lists as they are when it runs). A
+        job already due may be running with what it read before: a new one is queued after it (it
+        sends nothing when the content is unchanged)."""
         Job = self.env["marketplace.job"].sudo()
         waiting = Job.search([("account_id", "=", self.id), ("job_type", "=", "push_list"),
-                              ("state", "in", ("pending", "failed"))])
+                              ("state", "in", ("pending", "failed")),
+                              "|", ("state", "=", "failed"), ("next_attempt_date", ">", fields.Datetime.now())])
         queued = {list_id for job in waiting for list_id in job.payload.get("list_ids", [])}
         todo = [lst.id for lst in lists if lst.id not in queued]
         if todo:
