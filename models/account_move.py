@@ -14,6 +14,18 @@ class AccountMove(models.Model):
     marketplace_invoice_state = fields.Selection(
         selection=[("to_upload", "To Upload"), ("uploaded", "Uploaded")],
         string="Marketplace Upload", readonly=True, copy=False, groups=BILLING_OR_MARKETPLACE_USERS)
+    marketplace_invoice_error = fields.Text(
+        string="Upload Problem", compute="_compute_marketplace_invoice_error", groups=BILLING_OR_MARKETPLACE_USERS,
+        help="Why the upload of this invoice to the marketplace failed (its job retries, or waits for a person).")
+
+    def _compute_marketplace_invoice_error(self):
+        jobs = self.env["marketplace.job"].sudo().search_fetch([
+            ("job_type", "=", "upload_invoice"), ("res_model", "=", self._name), ("res_id", "in", self.ids),
+            ("state", "in", ("failed", "dead"))], ["res_id", "last_error"], order="id")
+        errors = {job.res_id: job.last_error for job in jobs}
+        for move in self:
+            move.marketplace_invoice_error = (move.marketplace_invoice_state == "to_upload"
+                                              and errors.get(move._origin.id)) or False
 
     # -- Odoo never contacts marketplace buyers (models/res_partner.py says how) ---------------
 

@@ -19,6 +19,11 @@ else
     odoo_bin -d "$DEMO_DB" -i marketplace_connector --stop-after-init --log-level=warn
 fi
 
+if ! command -v wkhtmltopdf >/dev/null 2>&1; then
+    say "Warning: wkhtmltopdf is missing: Odoo cannot make invoice PDFs, so invoices of marketplace orders" \
+        "cannot be uploaded (the invoice says why). On Debian or Ubuntu: sudo apt-get install wkhtmltopdf"
+fi
+
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM

@@ -239,6 +239,17 @@ class TestExitoFulfillment(MarketplaceCase):
         self.run_jobs()
         self.assertEqual(self.jobs_of("upload_invoice").state, "done")
 
+    def test_an_invoice_that_could_not_be_uploaded_says_why(self):
+        order = self.import_order()
+        self.http.patch(f"{EXITO_URL}/dev/api/orders/bill", status=503, json={"message": "Service Unavailable"})
+        invoice = self.invoice(order)
+        invoice.action_post()
+        self.assertFalse(invoice.marketplace_invoice_error)
+        self.run_jobs()
+        self.assertEqual(invoice.marketplace_invoice_state, "to_upload")
+        invoice.invalidate_recordset(["marketplace_invoice_error"])
+        self.assertIn("503", invoice.marketplace_invoice_error)
+
     # -- order changes --------------------------------------------------------------------
 
     def test_cancelled_on_exito_cancels_the_order_or_flags_it_when_shipped(self):
