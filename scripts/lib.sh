@@ -17,18 +17,39 @@ ODOO_CONF=$STATE_DIR/odoo-$REPO_KEY.conf
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# The Odoo 18 tree: $ODOO_PATH, else the default path, else the one fetched earlier into the state
+# directory; when there is none and ODOO_PATH is unset, a shallow clone of Odoo 18.0 community is
+# fetched there (MC_ODOO_GIT_URL overrides the repository; MC_ODOO_DEFAULT_PATH the default path).
+ODOO_DEFAULT_PATH=${MC_ODOO_DEFAULT_PATH:-/opt/odoo/18.0}
+ODOO_GIT_URL=${MC_ODOO_GIT_URL:-https://github.com/odoo/odoo}
+
+is_odoo18() {
+    [ -n "$1" ] && [ -f "$1/odoo/release.py" ] && grep -q "^version_info = (18," "$1/odoo/release.py"
+}
+
 find_odoo() {
-    local candidate
-    for candidate in "${ODOO_PATH:-}" /opt/odoo/18.0; do
-        if [ -n "$candidate" ] && [ -f "$candidate/odoo/release.py" ] \
-            && grep -q "^version_info = (18," "$candidate/odoo/release.py"; then
+    local candidate fetched=$STATE_DIR/odoo-18.0
+    for candidate in "${ODOO_PATH:-}" "$ODOO_DEFAULT_PATH" "$fetched"; do
+        if is_odoo18 "$candidate"; then
             ODOO_PATH=$(cd "$candidate" && pwd)
             return 0
         fi
     done
-    die "no Odoo 18 source tree found at \$ODOO_PATH (${ODOO_PATH:-unset}) or /opt/odoo/18.0.
-Provide one, e.g.: git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo /opt/odoo/18.0
+    local how="Provide one, e.g.: git clone --depth 1 --branch 18.0 https://github.com/odoo/odoo $ODOO_DEFAULT_PATH
 (or any Odoo 18.0 community checkout), or point ODOO_PATH at yours."
+    [ -z "${ODOO_PATH:-}" ] || die "ODOO_PATH=$ODOO_PATH is not an Odoo 18 source tree, nor is $ODOO_DEFAULT_PATH.
+$how"
+    say "No Odoo 18 tree at $ODOO_DEFAULT_PATH: fetching Odoo 18.0 community ($ODOO_GIT_URL) into $fetched"
+    mkdir -p "$STATE_DIR"
+    rm -rf "$fetched.tmp"
+    if git clone -q --depth 1 --branch 18.0 "$ODOO_GIT_URL" "$fetched.tmp" && is_odoo18 "$fetched.tmp"; then
+        mv "$fetched.tmp" "$fetched"
+        ODOO_PATH=$fetched
+        return 0
+    fi
+    rm -rf "$fetched.tmp"
+    die "no Odoo 18 source tree at \$ODOO_PATH (unset) or $ODOO_DEFAULT_PATH, and $ODOO_GIT_URL could not be fetched.
+$how"
 }
 
 psql_admin() {

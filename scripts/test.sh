@@ -31,6 +31,9 @@ for folder in marketplaces/tests sandbox/tests; do
     (cd "$REPO_DIR" && "$VENV/bin/python" -m pytest -q "$folder")
 done
 
+say "Scripts: find_odoo fetches Odoo 18 on a fresh machine (a local repository stands in for Odoo's)"
+bash "$REPO_DIR/scripts/test_find_odoo.sh"
+
 say "Lint: ruff"
 (cd "$REPO_DIR" && "$VENV/bin/ruff" check --no-cache .)
 
