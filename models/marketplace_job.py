@@ -212,6 +212,13 @@ class MarketplaceJob(models.Model):
     next_attempt_date = fields.Datetime(
         string="Next Attempt", default=fields.Datetime.now, required=True, readonly=True, copy=False)
     last_error = fields.Text(readonly=True, copy=False)
+    last_error_source = fields.Json(
+        readonly=True, copy=False,
+        help="The error's message before translation (template and parameters), when it has one: shown "
+             "in the language of whoever reads the job.")
+    error_message = fields.Text(
+        string="Error", compute="_compute_error_message",
+        help="The last error, in your language where the message allows it.")
     missing_products = fields.Json(
         readonly=True, copy=False,
         help="The order lines no product matches (name, EAN, SKUs, price), while the job waits for products.")
@@ -572,7 +579,8 @@ class MarketplaceJob(models.Model):
         now = fields.Datetime.now()
         succeeded = self.filtered(lambda job: job.id not in outcomes)
         for attempts, jobs in succeeded.grouped("attempts").items():
-            jobs.write({"state": "done", "attempts": attempts + 1, "date_done": now, "last_error": False})
+            jobs.write({"state": "done", "attempts": attempts + 1, "date_done": now, "last_error": False,
+                        "last_error_source": False})
         again = self.filtered(lambda job: outcomes.get(job.id) == AGAIN)
         again.write({"state": "pending", "attempts": 0, "next_attempt_date": now, "last_error": False})
         later = self.filtered(lambda job: outcomes.get(job.id) == LATER)
@@ -591,7 +599,8 @@ class MarketplaceJob(models.Model):
         """The order names products Odoo does not know: wait for a person, without counting an
         attempt (see :class:`UnknownProducts`)."""
         self.ensure_one()
-        self.write({"state": WAITING_PRODUCTS, "last_error": error.args[0], "missing_products": error.lines})
+        self.write({"state": WAITING_PRODUCTS, "last_error": error.args[0], "last_error_source": False,
+                    "missing_products": error.lines})
         _logger.info("Marketplace job %s (%s) waits for %s unknown products", self.id, self.job_type,
                      len(error.lines))
 
@@ -636,6 +645,30 @@ class MarketplaceJob(models.Model):
             self.env.ref("marketplace_connector.ir_cron_marketplace_job_runner").sudo()._trigger()
         return locked
 
+    @api.depends("last_error", "last_error_source")
+    @api.depends_context("lang")
+    def _compute_error_message(self):
+        for job in self:
+            source = job.last_error_source
+            if source and job.last_error:
+                template, params = source.get("template"), source.get("params") or {}
+                try:
+                    job.error_message = job.env._(template, **params)
+                except (KeyError, TypeError, ValueError):  # a template of an older version
+                    job.error_message = job.last_error
+            else:
+                job.error_message = job.last_error
+
+    @staticmethod
+    def _error_source(error):
+        """What :meth:`_compute_error_message` needs to show ``error`` in a reader's language: the
+        template the client marked for translation and its parameters, as JSON can keep them."""
+        if isinstance(error, MarketplaceError):
+            return {"template": error.template,
+                    "params": {name: value if isinstance(value, (int, float)) else str(value)
+                               for name, value in error.params.items()}}
+        return False
+
     def _record_failure(self, error):
         """Schedule the next attempt with exponential backoff, or give up."""
         self.ensure_one()
@@ -644,7 +677,7 @@ class MarketplaceJob(models.Model):
         base_delay = int(params.get_param("marketplace_connector.job_retry_delay", DEFAULT_RETRY_DELAY))
         attempts = self.attempts + 1
         message = self._describe_error(error)
-        values = {"attempts": attempts, "last_error": message}
+        values = {"attempts": attempts, "last_error": message, "last_error_source": self._error_source(error)}
         if attempts >= max_attempts or self._gives_up_at_once(error):
             values["state"] = "dead"
         else:
